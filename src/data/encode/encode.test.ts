@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { fitPreprocessing } from './fit';
+import { applyPreprocessing, decodeRegression } from './apply';
+import { checkSpec, type CategoricalFeature, type NumericFeature } from './spec';
+import type { RawTable } from '../types';
+
+function table(columns: string[], rows: string[][]): RawTable {
+  return { file: 't.csv', columns, rows, rowNumbers: rows.map((_, i) => i + 2) };
+}
+
+const numericTable = table(
+  ['a', 'const', 'y'],
+  [
+    ['1', '7', 'p'],
+    ['3', '7', 'q'],
+    ['', '7', 'p'],
+    ['100', '7', 'q'], // only in validation: must not move the mean
+  ],
+);
+
+describe('fitPreprocessing', () => {
+  it('standardises with training statistics only and imputes the training mean', () => {
+    const spec = fitPreprocessing(numericTable, { target: 'y' }, [0, 1, 2]);
+    const a = spec.features[0] as NumericFeature;
+    expect(a.mean).toBe(2);
+    expect(a.std).toBe(1);
+    expect(a.fill).toBe(2);
+    const { x } = applyPreprocessing(spec, numericTable.rows);
+    expect(Array.from(x)).toEqual([-1, 1, 0, 98]);
+  });
+
+  it('drops a constant column with a note', () => {
+    const spec = fitPreprocessing(numericTable, { target: 'y' }, [0, 1, 2]);
+    expect(spec.features.map((f) => f.column)).toEqual(['a']);
+    expect(spec.dropped).toEqual([{ column: 'const', reason: 'the same value (7) in every training row' }]);
+    expect(spec.notes.join(' ')).toContain('"const" left out');
+  });
+
+  it('adds missing indicators when asked, and imputes the median when asked', () => {
+    const spec = fitPreprocessing(numericTable, { target: 'y', missingIndicators: true, numericImpute: 'median', standardize: false }, [0, 1, 2]);
+    expect(spec.featureNames).toEqual(['a', 'a (missing)']);
+    const { x, width } = applyPreprocessing(spec, numericTable.rows);
+    expect(width).toBe(2);
+    expect(Array.from(x)).toEqual([1, 0, 3, 0, 2, 1, 100, 0]);
+  });
+
+  it('one-hot encodes categories, buckets rare ones, and sends unseen ones to (other)', () => {
+    const cities = ['Paris', 'Paris', 'Paris', 'Berlin', 'Berlin', 'Berlin', 'Rome', '', 'Oslo', 'Paris'];
+    const t = table(['city', 'y'], cities.map((c, i) => [c, String(i % 2)]));
+    // 10 training rows, rareFraction 0.15 → categories need 2 rows.
+    const spec = fitPreprocessing(t, { target: 'y', rareFraction: 0.15 }, [...cities.keys()]);
+    const city = spec.features[0] as CategoricalFeature;
+    expect(city.categories).toEqual(['Berlin', 'Paris']);
+    expect(city.other).toBe(true);
+    expect(city.fill).toBe('Paris');
+    expect(spec.featureNames).toEqual(['city=Berlin', 'city=Paris', 'city=(other)']);
+    expect(spec.notes.join(' ')).toContain('2 rare categories grouped as (other)');
+    const { x } = applyPreprocessing(spec, [['Berlin'], ['Rome'], [''], ['Tokyo']]);
+    expect(Array.from(x)).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('keeps only training categories', () => {
+    const t = table(['c', 'y'], [['a', '0'], ['b', '1'], ['a', '0'], ['zz', '1']]);
+    const spec = fitPreprocessing(t, { target: 'y', rareFraction: 0 }, [0, 1, 2]);
+    expect((spec.features[0] as CategoricalFeature).categories).toEqual(['a', 'b']);
+    expect((spec.features[0] as CategoricalFeature).other).toBe(false);
+    expect(Array.from(applyPreprocessing(spec, [['zz']]).x)).toEqual([0, 0]);
+  });
+
+  it('encodes booleans as 0/1 and dates as standardised days; leaves out text and ids', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [String(i + 1), i % 2 ? 'yes' : 'no', `2020-01-0${(i % 9) + 1}`, `free text number ${i}`, String(i % 2)]);
+    const t = table(['id', 'flag', 'when', 'note', 'y'], rows);
+    const spec = fitPreprocessing(t, { target: 'y' }, [...rows.keys()]);
+    expect(spec.features.map((f) => [f.column, f.kind === 'numeric' ? f.read : 'cat'])).toEqual([
+      ['flag', 'boolean'],
+      ['when', 'date'],
+    ]);
+    expect(spec.dropped.map((d) => d.column)).toEqual(['id', 'note']);
+    const { x } = applyPreprocessing(spec, [{ flag: 'yes', when: '2020-01-05' }]);
+    expect(x[0]).toBe(1);
+    const when = spec.features[1] as NumericFeature;
+    expect(x[1]).toBeCloseTo((18266 - when.mean) / when.std, 4);
+  });
+
+  it('includes an excluded column as categorical when asked, and honours exclude and type overrides', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [`c${i % 3}x${i}`, String(i % 4), String(i % 2)]);
+    const t = table(['code', 'level', 'y'], rows);
+    const spec = fitPreprocessing(t, { target: 'y', include: ['code'], types: { level: 'categorical' }, rareFraction: 0 }, [...rows.keys()]);
+    expect(spec.features.map((f) => [f.column, f.kind])).toEqual([
+      ['code', 'categorical'],
+      ['level', 'categorical'],
+    ]);
+    const excluded = fitPreprocessing(t, { target: 'y', exclude: ['level'] }, [...rows.keys()]);
+    expect(excluded.dropped).toContainEqual({ column: 'level', reason: 'excluded by the user' });
+    expect(() => fitPreprocessing(t, { target: 'nope' }, [0])).toThrow('`target` must name columns of the table, got "nope"');
+  });
+
+  it('encodes targets: class indices in natural order, regression optionally standardised', () => {
+    const t = table(['x', 'digit', 'v'], [['1', '10', '2'], ['2', '2', '4'], ['3', '1', '6'], ['4', '2', '']]);
+    const cls = fitPreprocessing(t, { target: 'digit', task: 'classification' }, [0, 1, 2, 3]);
+    expect(cls.target).toEqual({ column: 'digit', task: 'classification', classes: ['1', '2', '10'] });
+    expect(Array.from(applyPreprocessing(cls, t.rows).y ?? [])).toEqual([2, 1, 0, 1]);
+    const reg = fitPreprocessing(t, { target: 'v', task: 'regression', standardizeTarget: true }, [0, 1, 2]);
+    const y = applyPreprocessing(reg, t.rows).y as Float32Array;
+    expect(y[1]).toBeCloseTo(0);
+    expect(Number.isNaN(y[3])).toBe(true);
+    expect(decodeRegression(reg.target!, y[2] as number)).toBeCloseTo(6);
+  });
+
+  it('produces a JSON round-trippable spec that encodes records and arrays alike', () => {
+    const spec = fitPreprocessing(numericTable, { target: 'y' }, [0, 1, 2]);
+    const back = checkSpec(JSON.parse(JSON.stringify(spec)));
+    expect(back).toEqual(spec);
+    if (back.kind !== 'table') throw new Error('table spec expected');
+    const fromRecords = applyPreprocessing(back, [{ a: 3, y: 'q' }, { a: null }]);
+    expect(Array.from(fromRecords.x)).toEqual([1, 0]);
+    expect(fromRecords.y).not.toBeNull();
+    expect(applyPreprocessing(back, [{ a: 3 }]).y).toBeNull();
+    expect(() => checkSpec({ kind: 'table', version: 9 })).toThrow('`spec.version` must be 1, got 9');
+  });
+});

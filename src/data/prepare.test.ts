@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { prepareTable } from './prepare';
+import { parseCsvText } from './csv/parse';
+import { buildReport } from './csv/report';
+import { DataError } from './errors';
+import { fixtureText } from './fixtures/read';
+import type { NumericFeature } from './encode/spec';
+
+function load(name: string) {
+  const parsed = parseCsvText(fixtureText(name), { file: name });
+  return { table: parsed.table, report: buildReport(parsed.table, parsed.warnings) };
+}
+
+function thrown(fn: () => unknown): DataError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  }
+  throw new Error('expected a DataError');
+}
+
+describe('prepareTable', () => {
+  it('builds a classification dataset with encoded features, labels and a stratified split', () => {
+    const { table, report } = load('people.csv');
+    const ds = prepareTable(table, { target: 'plan', split: { validation: 0.25, test: 0.25, seed: 3 } }, report);
+    expect(ds.task).toBe('classification');
+    expect(ds.labelNames).toEqual(['basic', 'pro']);
+    expect(ds.y).toBeInstanceOf(Int32Array);
+    expect(ds.y.length).toBe(12);
+    expect(ds.inputShape[0]).toBe(ds.spec.kind === 'table' ? ds.spec.featureNames.length : -1);
+    expect(ds.x.length).toBe(12 * (ds.inputShape[0] as number));
+    expect([ds.splits.train.length, ds.splits.validation.length, ds.splits.test.length]).toEqual([6, 3, 3]);
+    // Standardised on training rows: training mean of a standardised column is 0.
+    if (ds.spec.kind !== 'table') throw new Error('table spec expected');
+    const ageAt = ds.spec.featureNames.indexOf('age');
+    const width = ds.inputShape[0] as number;
+    const trainAges = [...ds.splits.train].map((i) => ds.x[i * width + ageAt] as number);
+    const age = ds.spec.features.find((f) => f.column === 'age') as NumericFeature;
+    // Missing and unreadable ages get the training mean, i.e. 0 once standardised.
+    expect(trainAges.every((v) => Number.isFinite(v))).toBe(true);
+    expect(trainAges.reduce((a, b) => a + b, 0) / trainAges.length).toBeCloseTo(0, 5);
+    const trainRaw = [...ds.splits.train].map((i) => Number(table.rows[i]![1])).filter((v) => Number.isFinite(v) && v > 0);
+    expect(age.mean).toBeCloseTo(trainRaw.reduce((a, b) => a + b, 0) / trainRaw.length, 5);
+    expect(ds.spec.dropped.map((d) => d.column).sort()).toEqual(['comment', 'id']);
+    expect(ds.warnings.some((w) => w.column === 'age' && w.rows?.includes(12))).toBe(true);
+  });
+
+  it('drops rows without a regression target and lists them', () => {
+    const { table, report } = load('people.csv');
+    const ds = prepareTable(table, { target: 'income', split: { validation: 0.2, test: 0, seed: 1 } }, report);
+    expect(ds.task).toBe('regression');
+    expect(ds.y).toBeInstanceOf(Float32Array);
+    expect(ds.y.length).toBe(11);
+    const w = ds.warnings.find((x) => x.column === 'income');
+    expect(w?.rows).toEqual([6]);
+    expect(w?.message).toContain('row 6, column "income"');
+  });
+
+  it('rejects a target with one class, naming file and column', () => {
+    const { table } = load('one-class.csv');
+    const err = thrown(() => prepareTable(table, { target: 'label' }));
+    expect(err.column).toBe('label');
+    expect(err.message).toContain('file "one-class.csv", column "label": the target has only one class (found "same")');
+    expect(err.expected).toContain('at least two');
+  });
+
+  it('rejects a target with more classes than the rows allow', () => {
+    const { table } = load('too-many-classes.csv');
+    const err = thrown(() => prepareTable(table, { target: 'label' }));
+    expect(err.message).toContain('file "too-many-classes.csv", column "label": the target has 6 classes for 6 rows');
+    expect(err.expected).toContain('at most 3 classes');
+  });
+
+  it('rejects a regression target without numbers', () => {
+    const { table } = load('people.csv');
+    const err = thrown(() => prepareTable(table, { target: 'city', task: 'regression' }));
+    expect(err.row).toBe(2);
+    expect(err.found).toBe('"Paris"');
+    expect(err.message).toContain('column "city"');
+  });
+
+  it('rejects a table with no usable feature', () => {
+    const err = thrown(() =>
+      prepareTable({ file: 'f.csv', columns: ['k', 'y'], rows: [['1', 'a'], ['1', 'b'], ['1', 'a'], ['1', 'b']], rowNumbers: [2, 3, 4, 5] }, { target: 'y', split: { validation: 0.25, test: 0, seed: 1 } }),
+    );
+    expect(err.message).toContain('no column can be used as a feature');
+    expect(err.found).toContain('"k"');
+  });
+
+  it('names the columns when the target is unknown', () => {
+    const { table } = load('tabs.tsv');
+    expect(() => prepareTable(table, { target: 'z' })).toThrow('`target` must be one of the columns ("x", "y", "class"), got "z"');
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * From a parsed table and the user's choices to an encoded dataset: checks
+ * the target, drops rows without one, splits (stratified for
+ * classification), fits the spec on the training rows and encodes all rows.
+ */
+import { DataError, makeIssue, quoteValue, type DataIssue } from './errors';
+import type { EncodedDataset, RawTable, Task } from './types';
+import { isMissing } from './csv/cells';
+import { readNumbers, type ColumnInfo } from './csv/infer';
+import { buildReport, columnCells, defaultTask, type TableReport } from './csv/report';
+import { fitPreprocessing, sortClasses, type EncodeOptions } from './encode/fit';
+import { applyPreprocessing } from './encode/apply';
+import { splitIndices, type SplitOptions } from './split';
+
+export interface TableDatasetOptions extends EncodeOptions {
+  target: string;
+  /** Default { validation: 0.2, test: 0.1, seed: 42 }, stratified for classification. */
+  split?: SplitOptions;
+  /** Dataset name (default: the file name). */
+  name?: string;
+}
+
+export const DEFAULT_SPLIT: SplitOptions = { validation: 0.2, test: 0.1, seed: 42 };
+
+/** Classification needs on average this many rows per class, or the target is likely an id or a number. */
+const MIN_ROWS_PER_CLASS = 2;
+
+function keptRows(table: RawTable, info: ColumnInfo, task: Task, file: string, warnings: DataIssue[]): number[] {
+  const j = table.columns.indexOf(info.name);
+  const cells = columnCells(table, j);
+  const numbers = task === 'regression' ? readNumbers({ ...info, type: info.type === 'date' ? 'date' : 'numeric' }, cells) : null;
+  const dropped: number[] = [];
+  const kept: number[] = [];
+  cells.forEach((cell, i) => {
+    const bad = isMissing(cell) || (numbers !== null && Number.isNaN(numbers[i]));
+    if (bad) dropped.push(table.rowNumbers[i] as number);
+    else kept.push(i);
+  });
+  if (numbers && kept.length === 0 && dropped.length > 0) {
+    const first = cells.findIndex((c) => !isMissing(c));
+    throw new DataError({
+      file,
+      column: info.name,
+      row: table.rowNumbers[Math.max(first, 0)],
+      problem: 'the target has no numeric values, so it cannot be a regression target',
+      found: first >= 0 ? quoteValue(cells[first] as string) : 'only missing cells',
+      expected: 'numbers in the target column, or the classification task',
+    });
+  }
+  if (dropped.length > 0) {
+    warnings.push(
+      makeIssue({
+        file,
+        row: dropped[0],
+        column: info.name,
+        problem: `${dropped.length} row(s) have no usable target value and were left out`,
+        expected: task === 'regression' ? 'a number in every row' : 'a class in every row',
+        rows: dropped,
+      }),
+    );
+  }
+  return kept;
+}
+
+function checkClasses(labels: string[], column: string, file: string, warnings: DataIssue[]): void {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  if (counts.size < 2) {
+    throw new DataError({
+      file,
+      column,
+      problem: 'the target has only one class',
+      found: labels.length ? quoteValue(labels[0] as string) : 'no values',
+      expected: 'at least two different values to tell apart',
+    });
+  }
+  const maxClasses = Math.floor(labels.length / MIN_ROWS_PER_CLASS);
+  if (counts.size > maxClasses) {
+    throw new DataError({
+      file,
+      column,
+      problem: `the target has ${counts.size} classes for ${labels.length} rows, too many to learn`,
+      expected: `at most ${maxClasses} classes (${MIN_ROWS_PER_CLASS} rows per class on average); for a numeric target choose regression`,
+    });
+  }
+  const single = [...counts].filter(([, n]) => n === 1).map(([c]) => c);
+  if (single.length > 0) {
+    warnings.push(
+      makeIssue({
+        file,
+        column,
+        problem: `${single.length} class(es) have a single row, so they cannot appear in both training and validation`,
+        found: single.slice(0, 5).map((c) => quoteValue(c)).join(', '),
+        expected: 'at least two rows per class',
+      }),
+    );
+  }
+}
+
+/** Builds an encoded, split dataset from a table and the user's choices. */
+export function prepareTable(table: RawTable, options: TableDatasetOptions, report: TableReport = buildReport(table)): EncodedDataset {
+  const file = table.file;
+  const info = report.columns.find((c) => c.name === options.target);
+  if (!info) {
+    throw new Error(`\`target\` must be one of the columns (${table.columns.map((c) => JSON.stringify(c)).join(', ')}), got ${JSON.stringify(options.target)}`);
+  }
+  const task = options.task ?? defaultTask(info);
+  if (task !== 'classification' && task !== 'regression') throw new Error(`\`task\` must be "classification" or "regression", got ${JSON.stringify(task)}`);
+  const warnings: DataIssue[] = [...report.warnings];
+  const kept = keptRows(table, info, task, file, warnings);
+  const sub: RawTable = {
+    file,
+    columns: table.columns,
+    rows: kept.map((i) => table.rows[i] as string[]),
+    rowNumbers: kept.map((i) => table.rowNumbers[i] as number),
+  };
+  const t = table.columns.indexOf(info.name);
+  let labels: Int32Array | undefined;
+  if (task === 'classification') {
+    const names = sub.rows.map((r) => (r[t] as string).trim());
+    checkClasses(names, info.name, file, warnings);
+    const index = new Map(sortClasses(names).map((c, k) => [c, k]));
+    labels = Int32Array.from(names, (n) => index.get(n) as number);
+  }
+  const columns = kept.length === table.rows.length ? report.columns : buildReport(sub).columns;
+  const splits = splitIndices(sub.rows.length, options.split ?? DEFAULT_SPLIT, labels);
+  const spec = fitPreprocessing(sub, { ...options, task, columns }, splits.train);
+  if (spec.features.length === 0) {
+    throw new DataError({
+      file,
+      problem: 'no column can be used as a feature',
+      found: spec.dropped.map((d) => `"${d.column}": ${d.reason}`).join('; ') || 'only the target column',
+      expected: 'at least one numeric, boolean, date or categorical column besides the target',
+    });
+  }
+  const encoded = applyPreprocessing(spec, sub.rows);
+  return {
+    name: options.name ?? file,
+    task,
+    inputShape: [encoded.width],
+    x: encoded.x,
+    y: encoded.y as Int32Array | Float32Array,
+    labelNames: spec.target?.task === 'classification' ? spec.target.classes : [],
+    splits,
+    spec,
+    warnings,
+  };
+}

@@ -1,0 +1,15 @@
+// Node-only helpers (useWasmBackendInNode) live in ./node-wasm and are not
+// re-exported here, because they import `node:` modules a browser bundle lacks.
+export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './wasm-kernels';
+export {
+  ACCELERATORS,
+  BACKEND_ORDER,
+  selectBackend,
+  type Accelerator,
+  type BackendName,
+  type BackendRejection,
+  type BackendSelection,
+  type SelectBackendOptions,
+  type WasmFeatures,
+} from './select';
+export { isCrossOriginIsolated, type AdapterInfo } from './probes';

@@ -1,0 +1,237 @@
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
+  getKernel,
+  registerKernel,
+} from '@tensorflow/tfjs-core';
+import type {
+  Conv2DBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropInputAttrs,
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { withScratch, type KernelScratch } from './wasm-scratch';
+
+/*
+ * tfjs-backend-wasm 4.22 has the forward convolutions but not three of their
+ * gradients, so a CNN cannot train there. Each gradient below is rewritten as
+ * a forward convolution (plus transposes/reshapes), which XNNPACK runs fast.
+ *
+ * Notation per spatial axis: input size H, filter size fh, stride s,
+ * dilation d, padding top pt, output size Ho. The forward pass reads
+ * x_padded[o*s + i*d] for output o and filter tap i.
+ */
+
+type Shape4 = [number, number, number, number];
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+function explicitPad(top: number, bottom: number, left: number, right: number): ExplicitPad {
+  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+}
+
+/**
+ * Bottom padding that makes a correlation of x_padded with dy (dy's taps
+ * spaced `tapSpacing` apart, outputs spaced `outSpacing` apart) yield exactly
+ * `filterSize` outputs. Never negative: when the forward pass ignored a tail
+ * of the input, the result is one or more rows too long and gets cropped.
+ */
+function gradPadEnd(
+  inSize: number, padStart: number, outSize: number, filterSize: number, tapSpacing: number, outSpacing: number,
+): number {
+  const needed = (filterSize - 1) * outSpacing + (outSize - 1) * tapSpacing + 1;
+  return Math.max(0, needed - inSize - padStart);
+}
+
+/**
+ * dW[i,j,ci,co] = sum_{b,ho,wo} x_pad[b, ho*s+i, wo*s+j, ci] * dy[b,ho,wo,co].
+ * Read with Ci as the batch and B as the channels, that is a convolution of
+ * x^T [Ci,H,W,B] by dy^T [Ho,Wo,B,Co] (dilation = forward stride), giving
+ * [Ci,fh,fw,Co].
+ */
+function conv2DBackpropFilterWasm(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: Conv2DBackpropFilterAttrs): TensorInfo {
+  if (attrs.dataFormat === 'NCHW') {
+    throw new Error(
+      "Conv2DBackpropFilter on the 'wasm' backend supports only `dataFormat` 'NHWC', got 'NCHW'",
+    );
+  }
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  const [fh, fw, ci, co] = attrs.filterShape;
+  const [, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  return withScratch(backend, (s) => {
+    const xT = s.transpose(x, [3, 1, 2, 0]);
+    const dyT = s.transpose(dy, [1, 2, 0, 3]);
+    const g = s.run('Conv2D', { x: xT, filter: dyT }, {
+      strides: [1, 1],
+      dilations: [sh, sw],
+      pad: explicitPad(top, gradPadEnd(h, top, ho, fh, sh, 1), left, gradPadEnd(w, left, wo, fw, sw, 1)),
+      dataFormat: 'NHWC',
+      dimRoundingMode: 'floor',
+    });
+    const cropped = s.slice(g, [0, 0, 0, 0], [ci, fh, fw, co]);
+    return s.transpose(cropped, [1, 2, 0, 3]);
+  });
+}
+
+/**
+ * dW[i,j,c,m] = sum_{b,o} x_pad[b, o*s+i*d, c] * dy[b, o, c*M+m].
+ * With every (batch, channel) pair as its own depthwise channel k = b*C+c,
+ * this is one depthwise convolution of x [1,H,W,B*C] by dy [Ho,Wo,B*C,M]
+ * (dilation = forward stride, stride = forward dilation); the batch is then
+ * summed out.
+ */
+function depthwiseBackpropFilterWasm(
+  backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: DepthwiseConv2dNativeBackpropFilterAttrs,
+): TensorInfo {
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4, attrs.filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true,
+  );
+  const [fh, fw, c, m] = attrs.filterShape;
+  const [b, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { top, left } = info.padInfo;
+  return withScratch(backend, (s) => {
+    const xT = s.reshape(s.transpose(x, [1, 2, 0, 3]), [1, h, w, b * c]);
+    const dyT = s.reshape(s.transpose(dy, [1, 2, 0, 3]), [ho, wo, b * c, m]);
+    const g = s.run('DepthwiseConv2dNative', { x: xT, filter: dyT }, {
+      strides: [dh, dw],
+      dilations: [sh, sw],
+      pad: explicitPad(top, gradPadEnd(h, top, ho, fh, sh, dh), left, gradPadEnd(w, left, wo, fw, sw, dw)),
+      dimRoundingMode: 'floor',
+    });
+    const [, hg, wg] = g.shape;
+    const perBatch = s.reshape(g, [hg, wg, b, c * m]);
+    const summed = b === 1 ? s.reshape(perBatch, [hg, wg, c * m]) : s.run('Sum', { x: perBatch }, { axis: [2], keepDims: false });
+    const cropped = s.slice(summed, [0, 0, 0], [fh, fw, c * m]);
+    return s.reshape(cropped, [fh, fw, c, m]);
+  });
+}
+
+/** Inserts s-1 zeros after every row (axis 1) of a [B,H,W,C] tensor. */
+function spreadRows(s: KernelScratch, t: TensorInfo, stride: number): TensorInfo {
+  if (stride === 1) return t;
+  const [b, h, w, c] = t.shape;
+  const padded = s.run('PadV2', { x: s.reshape(t, [b, h, 1, w * c]) }, {
+    paddings: [[0, 0], [0, 0], [0, stride - 1], [0, 0]],
+    constantValue: 0,
+  });
+  return s.reshape(padded, [b, h * stride, w, c]);
+}
+
+/** Inserts s-1 zeros after every column (axis 2) of a [B,H,W,C] tensor. */
+function spreadColumns(s: KernelScratch, t: TensorInfo, stride: number): TensorInfo {
+  if (stride === 1) return t;
+  const [b, h, w, c] = t.shape;
+  const padded = s.run('PadV2', { x: s.reshape(t, [b * h, w, 1, c]) }, {
+    paddings: [[0, 0], [0, 0], [0, stride - 1], [0, 0]],
+    constantValue: 0,
+  });
+  return s.reshape(padded, [b, h, w * stride, c]);
+}
+
+/**
+ * How to line the zero-spread dy (length `spread`) up for a valid
+ * correlation with the flipped filter: dx[h] = sum_i' v[h + i'*d] W[fh-1-i'],
+ * where v is the spread dy shifted right by (fh-1)*d - pt. Positive shifts
+ * become conv padding; negative ones (padding wider than the filter) crop.
+ */
+function alignAxis(inSize: number, padStart: number, spread: number, filterSize: number, dilation: number) {
+  const lead = (filterSize - 1) * dilation - padStart;
+  const trail = inSize + (filterSize - 1) * dilation - lead - spread;
+  const cropStart = Math.max(0, -lead);
+  const keep = spread - cropStart - Math.max(0, -trail);
+  return { padStart: Math.max(0, lead), padEnd: Math.max(0, trail), cropStart, keep };
+}
+
+/**
+ * dx[b,h,w,c] = sum_{m,i,j} dy[b, o, c*M+m] * W[i,j,c,m] over taps with
+ * o*s + i*d = h + pt. Spreading dy by the stride (zeros between rows and
+ * columns) turns it into a stride-1 depthwise correlation with the flipped
+ * filter on C*M channels; the M multipliers are then summed per channel.
+ */
+function depthwiseBackpropInputWasm(
+  backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, attrs: DepthwiseConv2dNativeBackpropInputAttrs,
+): TensorInfo {
+  const info = backend_util.computeConv2DInfo(
+    attrs.inputShape, filter.shape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, true,
+  );
+  const [b, h, w, c] = attrs.inputShape;
+  const [fh, fw, , m] = filter.shape;
+  const [, ho, wo] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const rows = alignAxis(h, info.padInfo.top, ho * sh, fh, dh);
+  const cols = alignAxis(w, info.padInfo.left, wo * sw, fw, dw);
+  return withScratch(backend, (s) => {
+    if (rows.keep <= 0 || cols.keep <= 0) {
+      // The padding is so wide that no input pixel ever met a filter tap.
+      return s.run('Fill', {}, { shape: [b, h, w, c], value: 0, dtype: 'float32' });
+    }
+    const spread = spreadColumns(s, spreadRows(s, dy, sh), sw);
+    const aligned = s.slice(spread, [0, rows.cropStart, cols.cropStart, 0], [b, rows.keep, cols.keep, c * m]);
+    const flipped = s.reshape(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [fh, fw, c * m, 1]);
+    const z = s.run('DepthwiseConv2dNative', { x: aligned, filter: flipped }, {
+      strides: [1, 1],
+      dilations: [dh, dw],
+      pad: explicitPad(rows.padStart, rows.padEnd, cols.padStart, cols.padEnd),
+      dimRoundingMode: 'floor',
+    });
+    if (m === 1) return z;
+    return s.run('Sum', { x: s.reshape(z, [b, h, w, c, m]) }, { axis: [4], keepDims: false });
+  });
+}
+
+function kernel<A>(body: (backend: KernelBackend, a: TensorInfo, b: TensorInfo, attrs: A) => TensorInfo, names: [string, string]): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const first = inputs[names[0]];
+    const second = inputs[names[1]];
+    if (first == null || second == null) {
+      throw new Error(`expected inputs '${names[0]}' and '${names[1]}', got ${Object.keys(inputs).join(', ')}`);
+    }
+    return body(backend as KernelBackend, first, second, attrs as unknown as A);
+  };
+}
+
+/** The three gradient kernels tfjs-backend-wasm 4.22 lacks, composed from kernels it has. */
+export const wasmTrainingKernelConfigs: readonly KernelConfig[] = [
+  {
+    kernelName: Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: kernel(conv2DBackpropFilterWasm, ['x', 'dy']),
+  },
+  {
+    kernelName: DepthwiseConv2dNativeBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: kernel(depthwiseBackpropFilterWasm, ['x', 'dy']),
+  },
+  {
+    kernelName: DepthwiseConv2dNativeBackpropInput,
+    backendName: 'wasm',
+    kernelFunc: kernel(depthwiseBackpropInputWasm, ['dy', 'filter']),
+  },
+];
+
+/**
+ * Registers the missing WASM gradient kernels. Safe to call any number of
+ * times, before or after the WASM backend is initialised; a kernel that is
+ * already registered (by an earlier call, or by a future tfjs that ships its
+ * own) is left alone. Returns the names it registered on this call.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  const added: string[] = [];
+  for (const config of wasmTrainingKernelConfigs) {
+    if (getKernel(config.kernelName, config.backendName) != null) continue;
+    registerKernel(config);
+    added.push(config.kernelName);
+  }
+  return added;
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend, type AdapterInfo, type BackendRejection, type WasmFeatures } from '../backends';
+import { batchTensors, type Batch } from '../data';
+import type { Accelerator } from './options';
+import type { Trainer } from './trainer';
+
+export interface BackendInfo {
+  name: string;
+  adapter?: AdapterInfo;
+  wasm?: WasmFeatures;
+  rejected: BackendRejection[];
+}
+
+/**
+ * One forward+backward pass of the real model on the first training batch,
+ * results discarded: what proves a backend can train this model (e.g. WASM
+ * without a kernel the model needs fails here rather than mid-run).
+ * Differs from Lightning: with accelerator 'auto' the module's trainingStep
+ * runs once more than the loop calls it (logged values are discarded).
+ */
+async function smokeStep(trainer: Trainer): Promise<void> {
+  const dl = trainer.trainDataloader;
+  const module = trainer.lightningModule;
+  const params = module.parameters();
+  if (!dl || params.length === 0) return;
+  const it = dl.batches(0, { limit: 1, shuffle: false });
+  const first = it.next();
+  if (first.done) return;
+  const batch: Batch = first.value;
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const saved = module.trainer;
+      module.trainer = null; // logging is ignored without a trainer
+      try {
+        const out = module.trainingStep(batch, 0);
+        const loss = out instanceof tf.Tensor ? out : (out as { loss?: tf.Tensor } | null)?.loss;
+        // A skipped batch still proves the forward pass; differentiate a zero that touches every parameter.
+        if (!loss) return tf.mul(tf.addN(params.map((p) => tf.sum(p))), 0) as tf.Scalar;
+        return tf.reshape(loss, []) as tf.Scalar;
+      } finally {
+        module.trainer = saved;
+      }
+    }, params);
+    await value.data();
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+  } finally {
+    batchTensors(batch).forEach((t) => t.dispose());
+    it.return(undefined);
+  }
+}
+
+/** Picks and activates the backend for a run; with 'auto', a smoke training step vets each candidate. */
+export async function chooseBackend(trainer: Trainer, accelerator: Accelerator, purpose: 'train' | 'eval'): Promise<BackendInfo> {
+  const smoke = purpose === 'train' && accelerator === 'auto' ? async (name: string) => (name === 'cpu' ? undefined : smokeStep(trainer)) : undefined;
+  const sel = await selectBackend(accelerator, { smokeTest: smoke, wasmPaths: trainer.options.wasmPaths });
+  return { name: sel.backend, adapter: sel.adapter, wasm: sel.wasm, rejected: sel.rejected };
+}
