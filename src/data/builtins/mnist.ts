@@ -1,12 +1,13 @@
 /**
  * MNIST from the packed files (see scripts/pack-datasets.mjs): 10,000
- * digits, 1,000 per class, 28×28 grey levels as bytes.
+ * digits, 28×28 grey levels as bytes. Despite the package's README the
+ * classes are not 1,000 each: they run from 863 (fives) to 1,127 (ones).
  *
  * Splits: the fixed, seeded, stratified 8,000 / 2,000 train/validation split
- * that the benchmarks use (800 / 200 per digit). The package has no separate
+ * that the benchmarks use (20% of each digit, to within one image). The package has no separate
  * test set, so by default `test` is the same 2,000 digits as validation
  * (say so next to any "test" number). With `holdOutTest`, the 2,000 are cut
- * into 1,000 validation + 1,000 test (100 + 100 per digit) instead, and
+ * into 1,000 validation + 1,000 test (stratified again) instead, and
  * training stays the same 8,000.
  */
 import { DataError } from '../errors';

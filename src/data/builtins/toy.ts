@@ -90,14 +90,14 @@ const MAKERS: Record<Exclude<ToyName, 'regression'>, { classes: [string, string]
       return [...polar(r, rng() * 2 * Math.PI), label];
     },
   },
-  // Class by the sign of x·y; a small gap keeps points off the axes.
+  // Class by the sign of x·y (alternating, so classes are balanced); a gap keeps points off the axes.
   xor: {
     classes: ['same sign', 'opposite sign'],
-    point: (_i, _n, rng) => {
-      const away = (v: number) => (v >= 0 ? v + 0.05 : v - 0.05);
-      const a = away(rng() * 1.9 - 0.95);
-      const b = away(rng() * 1.9 - 0.95);
-      return [a, b, a * b >= 0 ? 0 : 1];
+    point: (i, _n, rng) => {
+      const label = i % 2;
+      const a = (0.05 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1);
+      const b = (0.05 + rng() * 0.9) * Math.sign(a) * (label === 0 ? 1 : -1);
+      return [a, b, label];
     },
   },
   // Two arms, each turning 1.75 times, the second rotated by half a turn.

@@ -151,7 +151,7 @@ export function oneHotFloat(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
  * Per-row: is the true class among the `k` highest scores? A class ranks above
  * the true one if it scores higher, or equal with a lower index: the same tie
  * rule as `firstArgMax`, so k = 1 agrees with argmax accuracy exactly.
- * Computed by counting, not with tf.topk, which is slow on GPU backends.
+ * Computed by counting (O(N·C) elementwise work), so no sort (tf.topk) is needed.
  */
 export function topKHits(scores: tf.Tensor, truth: tf.Tensor1D, k: number): tf.Tensor1D {
   const cols = scores.shape[1] as number;

@@ -96,7 +96,6 @@ export class Trainer {
   epochFinished = false;
   /** True between an optimizer step and the increment of batchesThatStepped (validation runs in between). */
   stepIncrementPending = false;
-  private preparedData = new WeakSet<object>();
   readonly print: (msg: string) => void;
 
   constructor(options: TrainerOptions = {}) {
@@ -267,13 +266,9 @@ export class Trainer {
     try {
       const extra = module.configureCallbacks();
       if (extra) this.mergeCallbacks(Array.isArray(extra) ? extra : [extra]);
-      for (const target of [datamodule, module]) {
-        if (target && !this.preparedData.has(target)) {
-          this.preparedData.add(target);
-          if (target === module) await callModule(this, 'prepareData');
-          else await callDataModule(this, 'prepareData');
-        }
-      }
+      // Lightning calls prepareData at the start of every entry point (once per node), datamodule first.
+      await callDataModule(this, 'prepareData');
+      await callModule(this, 'prepareData');
       const stage: Stage = fn;
       await callDataModule(this, 'setup', stage);
       await callCallbacks(this, 'setup', [stage]);
