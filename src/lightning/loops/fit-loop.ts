@@ -104,11 +104,13 @@ export async function runFitLoop(trainer: Trainer): Promise<void> {
         break;
       }
       const { outputs, stepped } = await trainingBatch(trainer, batch, batchIdx, isLastBatch);
+      // From here this batch counts as done (a checkpoint saved in onTrainBatchEnd resumes after it).
+      trainer.batchesDoneInEpoch = batchIdx + 1;
+      trainer.stepIncrementPending = stepped;
       await callCallbacks(trainer, 'onTrainBatchEnd', [outputs, batch, batchIdx]);
       await callModule(trainer, 'onTrainBatchEnd', outputs, batch, batchIdx);
       disposeAll(outputs);
       disposeBatch(raw, batch);
-      trainer.batchesDoneInEpoch = batchIdx + 1;
 
       // Step metrics join the readback queue; the read happens every flushIntervalMs, not every step.
       const toLogger = (trainer.batchesThatStepped + 1) % trainer.logEveryNSteps === 0 || trainer.shouldStop;
@@ -122,7 +124,6 @@ export async function runFitLoop(trainer: Trainer): Promise<void> {
       const cven = o.checkValEveryNEpoch === undefined ? 1 : o.checkValEveryNEpoch;
       const current = cven === null ? totalBatchIdx : batchIdx;
       const valEpoch = cven === null || (epoch + 1) % cven === 0;
-      trainer.stepIncrementPending = stepped;
       if (hasVal && valEpoch && (current + 1) % everyBatch === 0) {
         await runEvaluation(trainer, 'validate');
         trainer.state.stage = 'train';

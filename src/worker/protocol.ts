@@ -1,0 +1,238 @@
+/**
+ * The messages between the page and the training worker. Both directions are
+ * discriminated unions on `type`, stamped with the protocol version, and hold
+ * only structured-cloneable plain data; typed arrays ride in the transfer list
+ * (see `transferablesOf`). Imported by both sides, so it imports nothing.
+ */
+
+export const PROTOCOL_VERSION = 1 as const;
+export type ProtocolVersion = typeof PROTOCOL_VERSION;
+
+export type RunStatus = 'idle' | 'preparing' | 'compiling' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
+export const RUN_STATUSES: readonly RunStatus[] = ['idle', 'preparing', 'compiling', 'training', 'paused', 'finished', 'stopped', 'failed'];
+/** Statuses during which a run holds the worker (a new start is refused). */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['preparing', 'compiling', 'training', 'paused'];
+
+export type AcceleratorChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const ACCELERATOR_CHOICES: readonly AcceleratorChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Test hooks; never set by the studio's own controls. */
+export interface RunDebug {
+  /** Multiply the loss by NaN at this global step (0-based), so `detectAnomaly` fails the run. */
+  injectNaNAtStep?: number;
+}
+
+/** Everything a run needs, as plain data: what the page sends with `start`. */
+export interface RunConfig {
+  /** Dataset name (a built-in, e.g. 'blobs'). */
+  dataset: string;
+  /** Architecture preset name, e.g. 'mlp'. */
+  model: string;
+  accelerator: AcceleratorChoice;
+  maxEpochs: number;
+  /** Optimizer steps after which to stop; -1 or absent for no limit. */
+  maxSteps?: number;
+  batchSize: number;
+  learningRate: number;
+  seed?: number;
+  /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */
+  detectAnomaly?: boolean;
+  debug?: RunDebug;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  description?: string;
+}
+
+export interface BackendReport {
+  /** The backend in use: 'webgpu', 'webgl', 'wasm' or 'cpu'. */
+  name: string;
+  adapter?: AdapterReport;
+  wasm?: { simd: boolean; threads: boolean; threadsCount: number };
+  /** Better backends that were tried first, and why each was not used. */
+  rejected: Array<{ backend: string; reason: string }>;
+}
+
+/**
+ * Logged values in columns: point i is metric `names[nameIndex[i]]` at
+ * `steps[i]` with `values[i]`. Float64 keeps every value exactly.
+ */
+export interface MetricBatch {
+  names: string[];
+  nameIndex: Uint16Array;
+  steps: Float64Array;
+  values: Float64Array;
+}
+
+export interface MetricPoint {
+  name: string;
+  step: number;
+  value: number;
+}
+
+export interface Progress {
+  /** 0-based epoch in progress. */
+  epoch: number;
+  /** -1 when the run is bounded by steps only. */
+  totalEpochs: number;
+  /** Batches done in the current epoch. */
+  batch: number;
+  batchesPerEpoch: number;
+  /** Optimizer steps done. */
+  step: number;
+  /** Total optimizer steps the run will take, or -1 when unbounded. */
+  totalSteps: number;
+  /** Steady-state throughput, measured after warm-up (0 until then). */
+  samplesPerSec: number;
+  /** Seconds left at steady-state speed, or null when unknown. */
+  etaSeconds: number | null;
+  /** Time from the start of fit to the end of the warm-up steps (shader compilation), or null until known. */
+  compileMs: number | null;
+}
+
+export interface RunResult {
+  status: 'finished' | 'stopped';
+  /** The last value of every metric, as the Trainer's callbackMetrics (finite values only). */
+  metrics: Record<string, number>;
+  durationMs: number;
+  steps: number;
+  epochs: number;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+// ----- commands: page → worker ------------------------------------------------
+
+export type CommandBody =
+  | { type: 'start'; runId: string; config: RunConfig }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'ping' };
+
+/** A command with its request id; the worker answers each with one `reply` event of the same id. */
+export type Command = CommandBody & { v: ProtocolVersion; id: number };
+export type CommandType = Command['type'];
+
+export const COMMAND_TYPES = ['start', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+
+// ----- events: worker → page ------------------------------------------------------
+
+export type EventBody =
+  | { type: 'ready' }
+  | { type: 'reply'; id: number; ok: true }
+  | { type: 'reply'; id: number; ok: false; error: SerializedError }
+  | { type: 'status'; runId: string | null; status: RunStatus }
+  | { type: 'backend'; runId: string; backend: BackendReport }
+  | { type: 'metrics'; runId: string; batch: MetricBatch }
+  | { type: 'progress'; runId: string; progress: Progress }
+  | { type: 'log'; runId: string | null; level: LogLevel; message: string }
+  | { type: 'result'; runId: string; result: RunResult }
+  | { type: 'error'; runId: string | null; error: SerializedError };
+
+export type WorkerEvent = EventBody & { v: ProtocolVersion };
+export type EventType = WorkerEvent['type'];
+
+export const EVENT_TYPES = ['ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error'] as const satisfies readonly EventType[];
+
+// Compile-time proof that the lists above name every member of the unions.
+type Missing<U, L extends readonly unknown[]> = Exclude<U, L[number]>;
+const allCommandsListed: Missing<CommandType, typeof COMMAND_TYPES> extends never ? true : false = true;
+const allEventsListed: Missing<EventType, typeof EVENT_TYPES> extends never ? true : false = true;
+void allCommandsListed;
+void allEventsListed;
+
+// ----- helpers ---------------------------------------------------------------------
+
+/** For the `default` branch of a switch over a union: a compile error when a case is missing. */
+export function assertNever(x: never, what = 'message'): never {
+  const type = (x as { type?: unknown } | null)?.type;
+  throw new Error(`unhandled ${what} type ${JSON.stringify(type ?? x)}`);
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof Error) {
+    const out: SerializedError = { name: err.name || 'Error', message: err.message };
+    if (err.stack) out.stack = err.stack;
+    return out;
+  }
+  return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
+}
+
+/** Rebuilds an Error on the receiving side, keeping the worker's name and stack. */
+export function deserializeError(e: SerializedError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+export function encodeMetricBatch(points: readonly MetricPoint[]): MetricBatch {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const nameIndex = new Uint16Array(points.length);
+  const steps = new Float64Array(points.length);
+  const values = new Float64Array(points.length);
+  points.forEach((p, i) => {
+    let k = index.get(p.name);
+    if (k === undefined) {
+      k = names.length;
+      if (k > 0xffff) throw new Error(`a metric batch holds at most 65536 metric names, got more (at ${JSON.stringify(p.name)})`);
+      names.push(p.name);
+      index.set(p.name, k);
+    }
+    nameIndex[i] = k;
+    steps[i] = p.step;
+    values[i] = p.value;
+  });
+  return { names, nameIndex, steps, values };
+}
+
+export function decodeMetricBatch(batch: MetricBatch): MetricPoint[] {
+  const out: MetricPoint[] = new Array(batch.values.length);
+  for (let i = 0; i < batch.values.length; i++) {
+    out[i] = { name: batch.names[batch.nameIndex[i]!]!, step: batch.steps[i]!, value: batch.values[i]! };
+  }
+  return out;
+}
+
+/** The buffers to transfer (not copy) with an event. */
+export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
+  if (event.type !== 'metrics') return [];
+  const { nameIndex, steps, values } = event.batch;
+  return [nameIndex.buffer as ArrayBuffer, steps.buffer as ArrayBuffer, values.buffer as ArrayBuffer];
+}
+
+const COMMANDS = new Set<string>(COMMAND_TYPES);
+const EVENTS = new Set<string>(EVENT_TYPES);
+
+/** Checks a received command's envelope; throws naming the bad field. */
+export function parseCommand(data: unknown): Command {
+  const m = data as Partial<Command> | null;
+  if (typeof m !== 'object' || m === null) throw new Error(`a command must be an object, got ${String(data)}`);
+  if (m.v !== PROTOCOL_VERSION) throw new Error(`command \`v\` must be protocol version ${PROTOCOL_VERSION}, got ${JSON.stringify(m.v)}`);
+  if (typeof m.id !== 'number') throw new Error(`command \`id\` must be a number, got ${JSON.stringify(m.id)}`);
+  if (typeof m.type !== 'string' || !COMMANDS.has(m.type)) {
+    throw new Error(`command \`type\` must be one of ${COMMAND_TYPES.join(', ')}, got ${JSON.stringify(m.type)}`);
+  }
+  return m as Command;
+}
+
+/** Checks a received event's envelope; throws naming the bad field. */
+export function parseEvent(data: unknown): WorkerEvent {
+  const m = data as Partial<WorkerEvent> | null;
+  if (typeof m !== 'object' || m === null) throw new Error(`an event must be an object, got ${String(data)}`);
+  if (m.v !== PROTOCOL_VERSION) throw new Error(`event \`v\` must be protocol version ${PROTOCOL_VERSION}, got ${JSON.stringify(m.v)}`);
+  if (typeof m.type !== 'string' || !EVENTS.has(m.type)) {
+    throw new Error(`event \`type\` must be one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(m.type)}`);
+  }
+  return m as WorkerEvent;
+}
