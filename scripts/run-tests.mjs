@@ -48,7 +48,23 @@ if (!onlyE2e) {
   if (code !== 0) exitCode = 1;
 }
 
-if (!onlyUnit) {
+/** Debian's Chromium for Playwright: $CHROME_PATH, /usr/bin/chromium, or installed with apt when we are root. */
+function ensureChromium() {
+  if (process.env.CHROME_PATH && existsSync(process.env.CHROME_PATH)) return true;
+  if (existsSync('/usr/bin/chromium')) return true;
+  if (process.getuid?.() === 0) {
+    console.log('Chromium is missing: installing Debian\'s chromium (apt-get install chromium)');
+    run('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
+    return existsSync('/usr/bin/chromium');
+  }
+  console.error('Chromium is missing: install it with `sudo apt-get install chromium` or set CHROME_PATH');
+  return false;
+}
+
+if (!onlyUnit && !ensureChromium()) {
+  totals.failed += 1;
+  exitCode = 1;
+} else if (!onlyUnit) {
   const build = run('npm', ['run', 'build']);
   if (build !== 0) {
     totals.failed += 1;

@@ -159,8 +159,8 @@ export async function buildRun(config: RunConfig): Promise<BuiltRun> {
   injectNaN(module, config.debug);
   return {
     module,
-    train: new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, generator: seed }),
-    val: new DataLoader(valSet, { batchSize: Math.max(config.batchSize, 64) }),
+    train: new DataLoader<unknown>(trainSet, { batchSize: config.batchSize, shuffle: true, generator: seed }),
+    val: new DataLoader<unknown>(valSet, { batchSize: Math.max(config.batchSize, 64) }),
     summary: `${config.dataset} (${nTrain} train, ${nVal} validation) · ${config.model} 2-16-2 · batch ${config.batchSize} · Adam lr ${config.learningRate}`,
     dispose() {
       trainSet.dispose();

@@ -144,7 +144,9 @@ export async function loadImages(entries: readonly FileEntry[], options: ImageLo
     kept.push(img.label);
   }
   options.onProgress?.({ done: images.length, total: images.length });
-  return finish({ x: x.slice(0, kept.length * per), labels, classes, ignored, skipped, thumbnails, estimatedBytes, options, source });
+  // Copy only when images were skipped; otherwise hand over the buffer as is.
+  const used = kept.length === images.length ? x : x.slice(0, kept.length * per);
+  return finish({ x: used, labels, classes, ignored, skipped, thumbnails, estimatedBytes, options, source });
 }
 
 interface Decoded {

@@ -1,0 +1,238 @@
+/**
+ * Everything the training worker does, without the Worker: commands come in
+ * through `handle`, events go out through the injected `post`. One session
+ * runs one run at a time and stays usable after a run fails.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Trainer, type BackendInfo } from '../lightning';
+import { RunControl, macrotaskYield } from './control';
+import { Outbox, realTimers, type Timers } from './outbox';
+import {
+  ACTIVE_STATUSES,
+  PROTOCOL_VERSION,
+  assertNever,
+  parseCommand,
+  serializeError,
+  transferablesOf,
+  type BackendReport,
+  type Command,
+  type EventBody,
+  type LogLevel,
+  type RunConfig,
+  type RunStatus,
+  type WorkerEvent,
+} from './protocol';
+import { RunReporter, StreamLogger } from './reporter';
+import { buildRun, type BuiltRun } from './run';
+
+export interface SessionOptions {
+  /** Sends an event to the page (in the worker: `postMessage(event, transfer)`). */
+  post(event: WorkerEvent, transfer: ArrayBuffer[]): void;
+  /** Where the WASM backend finds its .wasm files (see TrainerOptions.wasmPaths). */
+  wasmPaths?: string | Record<string, string>;
+  /** Builds a run's module and data; tests inject their own. */
+  buildRun?: (config: RunConfig) => Promise<BuiltRun>;
+  /** Metrics and progress are posted at most once per this many ms (default 100). */
+  postIntervalMs?: number;
+  /** Steps reported as `compiling` (default 2). */
+  warmupSteps?: number;
+  /** Steady-state device sync interval in ms (default 100). */
+  syncIntervalMs?: number;
+  yieldToEventLoop?: () => Promise<void>;
+  timers?: Timers;
+}
+
+function toReport(info: BackendInfo): BackendReport {
+  const report: BackendReport = { name: info.name, rejected: info.rejected.map((r) => ({ backend: r.backend, reason: r.reason })) };
+  if (info.adapter) report.adapter = { ...info.adapter };
+  if (info.wasm) report.wasm = { ...info.wasm };
+  return report;
+}
+
+interface LosableDevice {
+  lost?: Promise<{ reason?: string; message?: string }>;
+}
+
+export class TrainingSession {
+  status: RunStatus = 'idle';
+  runId: string | null = null;
+  /** The last run's module and data: kept (weights usable) until the next run starts. */
+  lastRun: BuiltRun | null = null;
+  lastTrainer: Trainer | null = null;
+  private control: RunControl | null = null;
+  private running: Promise<void> | null = null;
+  private readonly outbox: Outbox;
+  private readonly yieldToEventLoop: () => Promise<void>;
+  private readonly timers: Timers;
+  private readonly watchedDevices = new WeakSet<object>();
+
+  constructor(private readonly opts: SessionOptions) {
+    this.timers = opts.timers ?? realTimers;
+    this.outbox = new Outbox((e) => this.send(e), opts.postIntervalMs ?? 100, this.timers);
+    this.yieldToEventLoop = opts.yieldToEventLoop ?? macrotaskYield();
+  }
+
+  /** Tells the page the worker is up and which protocol it speaks. */
+  announce(): void {
+    this.send({ type: 'ready' });
+    this.send({ type: 'status', runId: null, status: this.status });
+  }
+
+  /** Resolves when the current run (if any) has ended. */
+  async whenIdle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Handles one message from the page; answers every command with a `reply`. */
+  handle(data: unknown): void {
+    let cmd: Command;
+    try {
+      cmd = parseCommand(data);
+    } catch (err) {
+      const id = (data as { id?: unknown } | null)?.id;
+      if (typeof id === 'number') this.send({ type: 'reply', id, ok: false, error: serializeError(err) });
+      else this.send({ type: 'error', runId: null, error: serializeError(err) });
+      return;
+    }
+    try {
+      this.dispatch(cmd);
+      this.send({ type: 'reply', id: cmd.id, ok: true });
+    } catch (err) {
+      this.send({ type: 'reply', id: cmd.id, ok: false, error: serializeError(err) });
+    }
+  }
+
+  private dispatch(cmd: Command): void {
+    switch (cmd.type) {
+      case 'start':
+        this.start(cmd.runId, cmd.config);
+        return;
+      case 'pause':
+        this.requireRun('pause').pause();
+        return;
+      case 'resume':
+        if (!this.control?.pauseRequested && this.status !== 'paused') throw new Error(`\`resume\` needs a paused run; the status is ${this.status}`);
+        this.control?.resume();
+        return;
+      case 'stop':
+        // Idempotent: a stop that races the run's natural end is not an error.
+        this.control?.stop();
+        return;
+      case 'ping':
+        return;
+      default:
+        assertNever(cmd, 'command');
+    }
+  }
+
+  private requireRun(what: string): RunControl {
+    if (!this.control) throw new Error(`\`${what}\` needs an active run; the status is ${this.status}`);
+    return this.control;
+  }
+
+  private start(runId: string, config: RunConfig): void {
+    if (typeof runId !== 'string' || runId === '') throw new Error(`\`runId\` must be a non-empty string, got ${JSON.stringify(runId)}`);
+    if (this.running || ACTIVE_STATUSES.includes(this.status)) {
+      throw new Error(`a run is already active (${this.runId}, status ${this.status}); stop it before starting another`);
+    }
+    const control = new RunControl();
+    this.control = control;
+    this.runId = runId;
+    this.setStatus('preparing');
+    this.running = this.run(runId, config, control).finally(() => {
+      this.running = null;
+      this.control = null;
+    });
+  }
+
+  private async run(runId: string, config: RunConfig, control: RunControl): Promise<void> {
+    const t0 = this.timers.now();
+    try {
+      this.lastRun?.dispose();
+      this.lastRun = null;
+      this.lastTrainer = null;
+      await this.yieldToEventLoop(); // let the page draw 'preparing' and queue early commands
+      const built = await (this.opts.buildRun ?? buildRun)(config);
+      this.lastRun = built;
+      this.log('info', built.summary);
+      const reporter = new RunReporter({
+        control,
+        setStatus: (s) => this.setStatus(s),
+        backend: (info) => this.onBackend(runId, info, control),
+        progress: (p) => this.outbox.setProgress(runId, p),
+        yieldToEventLoop: this.yieldToEventLoop,
+        now: () => this.timers.now(),
+        warmupSteps: this.opts.warmupSteps ?? 2,
+        syncIntervalMs: this.opts.syncIntervalMs ?? 100,
+      });
+      const trainer = new Trainer({
+        accelerator: config.accelerator,
+        maxEpochs: config.maxEpochs,
+        maxSteps: config.maxSteps ?? -1,
+        // Every value to the UI; the Trainer still reads them back in batches every flushIntervalMs.
+        logEveryNSteps: 1,
+        flushIntervalMs: this.opts.postIntervalMs ?? 100,
+        logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, metrics, step)),
+        callbacks: [reporter],
+        enableCheckpointing: false,
+        detectAnomaly: config.detectAnomaly ?? false,
+        print: (m) => this.log('info', m),
+        ...(this.opts.wasmPaths !== undefined ? { wasmPaths: this.opts.wasmPaths } : {}),
+      });
+      this.lastTrainer = trainer;
+      await trainer.fit(built.module, { trainDataloaders: built.train, ...(built.val ? { valDataloaders: built.val } : {}) });
+      if (control.failure) throw control.failure;
+      this.outbox.flush();
+      const status = control.stopRequested ? 'stopped' : 'finished';
+      const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
+      const durationMs = this.timers.now() - t0;
+      this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
+      this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
+      this.setStatus(status);
+    } catch (err) {
+      this.outbox.flush();
+      const error = serializeError(err);
+      this.send({ type: 'error', runId, error });
+      this.log('error', `${error.name}: ${error.message}`);
+      this.setStatus('failed');
+    }
+  }
+
+  private onBackend(runId: string, info: BackendInfo, control: RunControl): void {
+    const report = toReport(info);
+    this.send({ type: 'backend', runId, backend: report });
+    for (const r of report.rejected) this.log('info', `backend ${r.backend} skipped: ${r.reason}`);
+    const adapter = report.adapter ? ` (${report.adapter.vendor} ${report.adapter.architecture})` : '';
+    this.log('info', `training on ${report.name}${adapter}`);
+    if (report.name === 'webgpu') this.watchDevice(control);
+  }
+
+  /** A lost WebGPU device fails the run at its next step boundary instead of hanging it. */
+  private watchDevice(control: RunControl): void {
+    const device = (tf.backend() as unknown as { device?: LosableDevice }).device;
+    if (!device?.lost || this.watchedDevices.has(device)) return;
+    this.watchedDevices.add(device);
+    void device.lost.then((info) => {
+      const err = new Error(`the WebGPU device was lost (${info.reason ?? 'unknown'}): ${info.message ?? ''}; reload the page or choose another accelerator`);
+      err.name = 'DeviceLostError';
+      if (this.control === control) control.fail(err);
+      else this.log('warn', err.message);
+    });
+  }
+
+  private setStatus(status: RunStatus): void {
+    this.status = status;
+    this.send({ type: 'status', runId: this.runId, status });
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.send({ type: 'log', runId: this.runId, level, message });
+  }
+
+  private send(body: EventBody): void {
+    // Metrics and progress queued before a status change must arrive before it.
+    if (body.type === 'status' && this.outbox.pendingPoints > 0) this.outbox.flush();
+    const event = { ...body, v: PROTOCOL_VERSION } as WorkerEvent;
+    this.opts.post(event, transferablesOf(event));
+  }
+}
