@@ -3,7 +3,8 @@ import { prepareTable } from './prepare';
 import { parseCsvText } from './csv/parse';
 import { buildReport } from './csv/report';
 import { DataError } from './errors';
-import { fixtureText } from './fixtures/read';
+import { fixtureBytes, fixtureText } from './fixtures/read';
+import { loadCsv } from './csv/load';
 import type { NumericFeature } from './encode/spec';
 
 function load(name: string) {
@@ -58,6 +59,15 @@ describe('prepareTable', () => {
     expect(w?.message).toContain('row 6, column "income"');
   });
 
+  it('reads decimal-comma and date regression targets the way the report read them', async () => {
+    const text = 'x;price;when\n1;3,5;2020-01-02\n2;4,25;2020-01-03\n3;5;2020-01-04\n4;6,5;2020-01-05\n5;7;2020-01-06\n';
+    const loaded = await loadCsv(text, { file: 'eu.csv' });
+    const ds = prepareTable(loaded.table, { target: 'price', task: 'regression', split: { validation: 0.2, test: 0, seed: 1 } }, loaded.report);
+    expect(Array.from(ds.y)).toEqual([3.5, 4.25, 5, 6.5, 7]);
+    const byDate = prepareTable(loaded.table, { target: 'when', task: 'regression', split: { validation: 0.2, test: 0, seed: 1 } }, loaded.report);
+    expect(Array.from(byDate.y)).toEqual([18263, 18264, 18265, 18266, 18267]);
+  });
+
   it('rejects a target with one class, naming file and column', () => {
     const { table } = load('one-class.csv');
     const err = thrown(() => prepareTable(table, { target: 'label' }));
@@ -87,6 +97,23 @@ describe('prepareTable', () => {
     );
     expect(err.message).toContain('no column can be used as a feature');
     expect(err.found).toContain('"k"');
+  });
+
+  it('refuses when the encoded features would not fit the memory budget', () => {
+    const { table, report } = load('people.csv');
+    const err = thrown(() => prepareTable(table, { target: 'plan', memoryBudget: 100 }, report));
+    expect(err.message).toMatch(/file "people.csv": encoding 12 rows into \d+ features would need about \d+ B/);
+    expect(err.expected).toContain('at most 100 B');
+  });
+
+  it('loadCsv parses, reports and suggests a target in one call', async () => {
+    const loaded = await loadCsv(fixtureBytes('people.csv'), { file: 'people.csv' });
+    expect(loaded.report.columns).toHaveLength(8);
+    expect(loaded.target?.column).toBe('plan');
+    expect(loaded.target?.task).toBe('classification');
+    expect(loaded.warnings.some((w) => w.column === 'age')).toBe(true);
+    const ds = prepareTable(loaded.table, { target: 'plan' }, loaded.report);
+    expect(ds.y.length).toBe(12);
   });
 
   it('names the columns when the target is unknown', () => {

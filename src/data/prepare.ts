@@ -3,7 +3,7 @@
  * the target, drops rows without one, splits (stratified for
  * classification), fits the spec on the training rows and encodes all rows.
  */
-import { DataError, makeIssue, quoteValue, type DataIssue } from './errors';
+import { DataError, formatBytes, makeIssue, quoteValue, type DataIssue } from './errors';
 import type { EncodedDataset, RawTable, Task } from './types';
 import { isMissing } from './csv/cells';
 import { readNumbers, type ColumnInfo } from './csv/infer';
@@ -18,6 +18,8 @@ export interface TableDatasetOptions extends EncodeOptions {
   split?: SplitOptions;
   /** Dataset name (default: the file name). */
   name?: string;
+  /** Refuse when the encoded features would exceed this many bytes (default 1 GiB). */
+  memoryBudget?: number;
 }
 
 export const DEFAULT_SPLIT: SplitOptions = { validation: 0.2, test: 0.1, seed: 42 };
@@ -131,6 +133,15 @@ export function prepareTable(table: RawTable, options: TableDatasetOptions, repo
       problem: 'no column can be used as a feature',
       found: spec.dropped.map((d) => `"${d.column}": ${d.reason}`).join('; ') || 'only the target column',
       expected: 'at least one numeric, boolean, date or categorical column besides the target',
+    });
+  }
+  const bytes = sub.rows.length * spec.featureNames.length * Float32Array.BYTES_PER_ELEMENT;
+  const budget = options.memoryBudget ?? 1024 ** 3;
+  if (bytes > budget) {
+    throw new DataError({
+      file,
+      problem: `encoding ${sub.rows.length} rows into ${spec.featureNames.length} features would need about ${formatBytes(bytes)}`,
+      expected: `at most ${formatBytes(budget)}; leave out wide categorical columns or lower \`maxCategories\``,
     });
   }
   const encoded = applyPreprocessing(spec, sub.rows);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { toTensorDataset, toTensors } from './tensors';
 import { makePlayground, makeToyRegression } from './builtins/toy';
-import { augmentBatch } from './images/augment-tf';
+import { augmentBatch, rotateAndShift } from './images/augment-tf';
 import { checkAugmentation, MILD_AUGMENTATION, NO_AUGMENTATION } from './images/augment';
 
 beforeAll(async () => {
@@ -74,6 +74,19 @@ describe('augmentBatch', () => {
       const cx = img.reduce((a, c, i) => a + c * (i % 5), 0) / total;
       expect(Math.abs(cx - 1)).toBeLessThanOrEqual(1.01);
     }
+    tf.dispose([x, out]);
+  });
+
+  it('rotates and shifts each image of a batch by its own amount', () => {
+    // Image 0: top-middle pixel lit. Image 1: the same. Angles 0 and 90°, shifts (1, 0) and none.
+    const data = new Float32Array(18);
+    data[1] = 1;
+    data[9 + 1] = 1;
+    const x = tf.tensor4d(data, [2, 3, 3, 1]);
+    const out = rotateAndShift(x, tf.tensor1d([0, Math.PI / 2]), tf.tensor1d([1, 0]), tf.tensor1d([0, 0]));
+    const v = Array.from(out.dataSync()).map((p) => Math.round(p * 100) / 100);
+    expect(v.slice(0, 9)).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0]); // moved one pixel right
+    expect(v.slice(9)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0]); // top-middle turned to middle-right
     tf.dispose([x, out]);
   });
 

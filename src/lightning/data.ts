@@ -147,7 +147,8 @@ export class DataLoader<T = unknown> {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly baseSeed: number;
-  private readonly collateFn?: (items: T[]) => Batch;
+  // Stored with an erased item type so a DataLoader<T> is usable wherever a DataLoader is expected.
+  private readonly collateFn?: (items: unknown[]) => Batch;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T> = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false } = options;
@@ -160,7 +161,7 @@ export class DataLoader<T = unknown> {
     this.dropLast = dropLast;
     const g = options.generator;
     this.baseSeed = g instanceof RandomGenerator ? g.seed : typeof g === 'number' ? g : Math.floor(Math.random() * 2 ** 32);
-    this.collateFn = options.collateFn;
+    this.collateFn = options.collateFn as ((items: unknown[]) => Batch) | undefined;
   }
 
   /** Number of batches per epoch. */

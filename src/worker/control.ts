@@ -57,17 +57,21 @@ export class RunControl {
 
 /**
  * Yields to the event loop with a macrotask so queued messages (pause, stop)
- * are handled. A MessageChannel post is not clamped like nested setTimeout(0)
- * (4 ms), and unlike requestAnimationFrame it keeps running in hidden tabs.
+ * are handled. In browsers a MessageChannel post is not clamped like nested
+ * setTimeout(0) (4 ms), and unlike requestAnimationFrame it keeps running in
+ * hidden tabs. Node drains port messages ahead of timers, which would starve
+ * them, so there setImmediate (fair to timers and I/O) is used instead.
  */
 export function macrotaskYield(): () => Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') {
+    const immediate = g.setImmediate;
+    return () => new Promise<void>((resolve) => void immediate(resolve));
+  }
   if (typeof MessageChannel !== 'function') return () => new Promise((r) => setTimeout(r, 0));
   const channel = new MessageChannel();
   const queue: Array<() => void> = [];
   channel.port1.onmessage = () => queue.shift()?.();
-  // Node keeps the process alive while a port is referenced; the yield must not.
-  (channel.port1 as { unref?: () => void }).unref?.();
-  (channel.port2 as { unref?: () => void }).unref?.();
   return () =>
     new Promise<void>((resolve) => {
       queue.push(resolve);

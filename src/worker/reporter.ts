@@ -108,7 +108,8 @@ export class RunReporter extends Callback {
     this.setStatus('paused');
     await this.hooks.control.waitUntilReleased();
     this.pausedMs += this.hooks.now() - t0;
-    if (!this.hooks.control.failure) this.setStatus(before);
+    // Stopped or failed while paused: the run's end status follows; no flicker back to training.
+    if (!this.hooks.control.failure && !this.hooks.control.stopRequested) this.setStatus(before);
   }
 
   override async onTrainEnd(): Promise<void> {

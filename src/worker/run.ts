@@ -89,11 +89,13 @@ export class MlpClassifier extends LightningModule {
   ) {
     super();
     this.saveHyperparameters({ inputs, hidden, classes, learningRate });
-    // He initialisation for the ReLU layer, Glorot-like for the output layer.
-    this.w1 = tf.variable(tf.randomNormal([inputs, hidden], 0, Math.sqrt(2 / inputs), 'float32', seed), true, 'w1');
-    this.b1 = tf.variable(tf.zeros([hidden]), true, 'b1');
-    this.w2 = tf.variable(tf.randomNormal([hidden, classes], 0, Math.sqrt(1 / hidden), 'float32', seed + 1), true, 'w2');
-    this.b2 = tf.variable(tf.zeros([classes]), true, 'b2');
+    // He initialisation for the ReLU layer, Glorot-like for the output layer. tidy frees the
+    // initial values; the variables (copies) survive it.
+    const init = (shape: number[], std: number, s: number) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', s)));
+    this.w1 = init([inputs, hidden], Math.sqrt(2 / inputs), seed);
+    this.b1 = tf.tidy(() => tf.variable(tf.zeros([hidden])));
+    this.w2 = init([hidden, classes], Math.sqrt(1 / hidden), seed + 1);
+    this.b2 = tf.tidy(() => tf.variable(tf.zeros([classes])));
   }
 
   override forward(x: tf.Tensor): tf.Tensor {

@@ -148,9 +148,7 @@ export class TrainingSession {
   private async run(runId: string, config: RunConfig, control: RunControl): Promise<void> {
     const t0 = this.timers.now();
     try {
-      this.lastRun?.dispose();
-      this.lastRun = null;
-      this.lastTrainer = null;
+      this.releaseLastRun();
       await this.yieldToEventLoop(); // let the page draw 'preparing' and queue early commands
       const built = await (this.opts.buildRun ?? buildRun)(config);
       this.lastRun = built;
@@ -196,6 +194,14 @@ export class TrainingSession {
       this.log('error', `${error.name}: ${error.message}`);
       this.setStatus('failed');
     }
+  }
+
+  /** Frees the previous run's data, weights and optimizer state. */
+  releaseLastRun(): void {
+    this.lastTrainer?.optimizers.forEach((o) => o.dispose());
+    this.lastRun?.dispose();
+    this.lastRun = null;
+    this.lastTrainer = null;
   }
 
   private onBackend(runId: string, info: BackendInfo, control: RunControl): void {

@@ -140,6 +140,15 @@ describe('parseCsv: bad input', () => {
     expect(err.message).toContain('never closed');
   });
 
+  it('refuses a file too big for the memory budget before reading it, with the estimate', async () => {
+    let reads = 0;
+    const big = new Blob(['a,b\n1,2\n'.repeat(1000)]);
+    const err = await parseError(big, 'huge.csv', { memoryBudget: 50_000, onProgress: () => reads++ });
+    expect(reads).toBe(0);
+    expect(err.message).toContain('file "huge.csv": parsing this 7.8 KB file would need about 78.1 KB of memory');
+    expect(err.expected).toContain('a file up to 4.9 KB');
+  });
+
   it('checks its options', async () => {
     await expect(parseCsv('a\n1', { delimiter: '|' as ',' })).rejects.toThrow('`delimiter` must be ",", ";", "\\t" or "auto", got "|"');
     await expect(parseCsv('a\n1', { chunkSize: 0 })).rejects.toThrow('`chunkSize` must be a positive integer, got 0');

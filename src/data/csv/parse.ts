@@ -6,7 +6,7 @@
  * reported and a Blob is never read whole.
  */
 import Papa from 'papaparse';
-import { DataError, makeIssue, type DataIssue } from '../errors';
+import { DataError, formatBytes, makeIssue, type DataIssue } from '../errors';
 import type { RawTable } from '../types';
 import { readTextChunks, type TextSource } from './text';
 import { parseNumber } from './cells';
@@ -33,6 +33,27 @@ export interface CsvOptions {
   /** Bytes per chunk when streaming. Default 1 MiB. */
   chunkSize?: number;
   onProgress?: (p: CsvProgress) => void;
+  /** Refuse before reading when the estimated memory exceeds this many bytes (default 1 GiB). */
+  memoryBudget?: number;
+}
+
+/**
+ * Parsed cells cost far more than the file: each cell becomes a string with
+ * its own header, in arrays per row. Ten times the file size is a rough,
+ * deliberately cautious figure for typical numeric CSVs.
+ */
+export const CSV_MEMORY_FACTOR = 10;
+export const DEFAULT_CSV_BUDGET = 1024 ** 3;
+
+function checkMemory(file: string, size: number, budget: number): void {
+  const estimate = size * CSV_MEMORY_FACTOR;
+  if (estimate > budget) {
+    throw new DataError({
+      file,
+      problem: `parsing this ${formatBytes(size)} file would need about ${formatBytes(estimate)} of memory`,
+      expected: `a file up to ${formatBytes(budget / CSV_MEMORY_FACTOR)} (a budget of ${formatBytes(budget)}); use fewer rows or columns`,
+    });
+  }
 }
 
 export interface ParsedCsv {
@@ -191,15 +212,16 @@ function buildTable(collector: RecordCollector, file: string, options: CsvOption
   }
   if (bad.length > 0) {
     const firstBad = bad[0] as { row: number; fields: number };
+    const count = `${firstBad.fields} field${firstBad.fields === 1 ? '' : 's'}, too ${firstBad.fields < width ? 'few' : 'many'}`;
     const parts = {
       file,
       row: firstBad.row,
-      problem: `this row has ${firstBad.fields} field${firstBad.fields === 1 ? '' : 's'}, too ${firstBad.fields < width ? 'few' : 'many'}`,
+      problem: `this row has ${count}`,
       expected: `${width} fields separated by ${describeDelimiter(collector.delimiter)}, like the ${hasHeader ? 'header' : 'first row'}`,
       rows: bad.map((b) => b.row),
     };
     if ((options.badRows ?? 'error') === 'error') throw new DataError(parts);
-    warnings.push(makeIssue({ ...parts, problem: `${bad.length} row(s) with the wrong number of fields were skipped; the first ${parts.problem.slice(5)}` }));
+    warnings.push(makeIssue({ ...parts, problem: `${bad.length} row(s) with the wrong number of fields were skipped; the first has ${count}` }));
     if (rows.length === 0) throw new DataError({ ...parts, problem: 'no row has the right number of fields' });
   }
   return { table: { file, columns, rows, rowNumbers }, delimiter: collector.delimiter, hasHeader, warnings };
@@ -216,6 +238,9 @@ function checkOptions(o: CsvOptions): void {
   if (o.badRows !== undefined && o.badRows !== 'error' && o.badRows !== 'skip') {
     throw new Error(`\`badRows\` must be "error" or "skip", got ${JSON.stringify(o.badRows)}`);
   }
+  if (o.memoryBudget !== undefined && !(o.memoryBudget > 0)) {
+    throw new Error(`\`memoryBudget\` must be a positive number of bytes, got ${o.memoryBudget}`);
+  }
   if (o.chunkSize !== undefined && !(Number.isInteger(o.chunkSize) && o.chunkSize > 0)) {
     throw new Error(`\`chunkSize\` must be a positive integer, got ${o.chunkSize}`);
   }
@@ -226,6 +251,8 @@ export async function parseCsv(source: TextSource, options: CsvOptions = {}): Pr
   checkOptions(options);
   const file = options.file ?? (typeof Blob !== 'undefined' && source instanceof Blob && 'name' in source ? String(source.name) : 'data.csv');
   if (typeof source === 'string') assertTextString(source, file);
+  const size = typeof source === 'string' ? source.length : source instanceof Uint8Array ? source.length : source.size;
+  checkMemory(file, size, options.memoryBudget ?? DEFAULT_CSV_BUDGET);
   const collector = new RecordCollector(file, options.delimiter ?? 'auto');
   for await (const chunk of readTextChunks(source, file, options.chunkSize)) {
     collector.push(chunk.text, chunk.last);
@@ -239,6 +266,7 @@ export function parseCsvText(text: string, options: CsvOptions = {}): ParsedCsv 
   checkOptions(options);
   const file = options.file ?? 'data.csv';
   assertTextString(text, file);
+  checkMemory(file, text.length, options.memoryBudget ?? DEFAULT_CSV_BUDGET);
   const collector = new RecordCollector(file, options.delimiter ?? 'auto');
   collector.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true);
   return buildTable(collector, file, options);

@@ -73,7 +73,7 @@ function writeFeature(f: FeatureSpec, cell: string, out: Float32Array, at: numbe
 export function encodeTargetCell(target: TargetSpec, cell: string): number {
   if (isMissing(cell)) return target.task === 'classification' ? -1 : NaN;
   if (target.task === 'classification') return target.classes.indexOf(cell.trim());
-  const v = parseNumber(cell) ?? parseDate(cell) ?? NaN;
+  const v = (target.read === 'date' ? parseDate(cell, target.dayFirst) : parseNumber(cell, target.decimalComma)) ?? NaN;
   return (v - target.mean) / target.std;
 }
 

@@ -14,6 +14,7 @@ import {
   type DroppedColumn,
   type FeatureSpec,
   type NumericFeature,
+  type RegressionTarget,
   type TableSpec,
   type TargetSpec,
 } from './spec';
@@ -133,11 +134,16 @@ function fitTarget(table: RawTable, info: ColumnInfo, task: Task, trainIndices: 
     const classes = sortClasses(cells.filter((c) => !isMissing(c)).map((c) => c.trim()));
     return { column: info.name, task, classes };
   }
-  const values = pick(readNumbers({ ...info, type: info.type === 'date' || info.type === 'boolean' ? info.type : 'numeric' }, cells), trainIndices).filter((v) => !Number.isNaN(v));
-  if (!o.standardizeTarget || values.length === 0) return { column: info.name, task, mean: 0, std: 1 };
+  const read = info.type === 'date' ? 'date' : 'number';
+  const how: Pick<RegressionTarget, 'read' | 'decimalComma' | 'dayFirst'> = {};
+  if (read === 'date') how.read = 'date';
+  if (info.decimalComma) how.decimalComma = true;
+  if (info.dayFirst) how.dayFirst = true;
+  const values = pick(readNumbers({ ...info, type: read === 'date' ? 'date' : 'numeric' }, cells), trainIndices).filter((v) => !Number.isNaN(v));
+  if (!o.standardizeTarget || values.length === 0) return { column: info.name, task, mean: 0, std: 1, ...how };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
-  return { column: info.name, task, mean, std };
+  return { column: info.name, task, mean, std, ...how };
 }
 
 /** Fits a spec on the rows in `trainIndices` (indices into `table.rows`). */

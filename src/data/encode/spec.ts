@@ -54,6 +54,10 @@ export interface RegressionTarget {
   /** The model predicts (value - mean) / std; mean 0, std 1 when not standardised. */
   mean: number;
   std: number;
+  /** How cells are read, as for numeric features (absent: plain numbers). */
+  read?: 'number' | 'date';
+  decimalComma?: boolean;
+  dayFirst?: boolean;
 }
 
 export type TargetSpec = ClassificationTarget | RegressionTarget;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { collectImages, type FileEntry } from './entries';
-import { loadImages, estimateImageMemory } from './load';
+import { loadImages, estimateImageMemory, encodeImage, datasetThumbnails } from './load';
 import { browserDecoder, canDecodeInThisEnvironment } from './decode-browser';
 import { DataError, formatBytes } from '../errors';
 import { decodeTestPng, encodePng, solid } from '../fixtures/png';
@@ -130,6 +130,17 @@ describe('loadImages', () => {
     const thumb = report.thumbnails[0]!;
     expect(thumb.rgba.length).toBe(thumb.width * thumb.height * 4);
     expect(Array.from(thumb.rgba.subarray(0, 4))).toEqual([255, 0, 0, 255]);
+  });
+
+  it('encodes a new image for inference exactly as in training, and makes thumbnails of any image set', async () => {
+    const { dataset } = await loadImages(folderUpload(), { decode: decodeTestPng, size: 3, channels: 3 });
+    if (dataset.spec.kind !== 'image') throw new Error('image spec expected');
+    const again = encodeImage(JSON.parse(JSON.stringify(dataset.spec)), await decodeTestPng(red, 'new.png'));
+    const redAt = [...dataset.y].indexOf(1) * 27;
+    expect(Array.from(again)).toEqual(Array.from(dataset.x.subarray(redAt, redAt + 27)));
+    const thumbs = datasetThumbnails(dataset, 1);
+    expect(thumbs.map((t) => t.label).sort()).toEqual(['black', 'red', 'white']);
+    expect(thumbs[0]?.rgba.length).toBe(3 * 3 * 4);
   });
 
   it('refuses before decoding when the estimate exceeds the memory budget', async () => {

@@ -88,6 +88,48 @@ export function estimateImageMemory(images: ReadonlyArray<{ bytes: Uint8Array }>
   return dataset + files + largest * (4 + 4 * channels);
 }
 
+function specFor(o: ImageLoadOptions, labelNames: string[]): ImageSpec {
+  return {
+    kind: 'image',
+    version: SPEC_VERSION,
+    width: o.size,
+    height: o.size,
+    channels: o.channels,
+    resize: o.resize ?? 'auto',
+    background: o.background ?? 255,
+    scale: 'unit',
+    labelNames,
+  };
+}
+
+/**
+ * One decoded image → the network's input ([height, width, channels] in
+ * [0, 1]) as the spec says. Training and inference both go through here.
+ */
+export function encodeImage(spec: ImageSpec, img: RgbaImage): Float32Array {
+  const full = toChannels(img, spec.channels, spec.background);
+  const pixels = resizeImage(full, img.width, img.height, spec.channels, spec.width, spec.height, spec.resize);
+  for (let p = 0; p < pixels.length; p++) pixels[p] = Math.min(1, Math.max(0, (pixels[p] as number) / 255));
+  return pixels;
+}
+
+/** Up to `perClass` thumbnails per class of any image dataset (e.g. MNIST), in row order. */
+export function datasetThumbnails(ds: EncodedDataset, perClass = 4): Thumbnail[] {
+  const [height, width, channels] = ds.inputShape as [number, number, number];
+  if (ds.inputShape.length !== 3 || width !== height) throw new Error(`\`inputShape\` must be [side, side, channels] for thumbnails, got [${ds.inputShape.join(', ')}]`);
+  const per = width * height * channels;
+  const taken = new Map<number, number>();
+  const out: Thumbnail[] = [];
+  for (let i = 0; i < ds.y.length; i++) {
+    const label = ds.y[i] as number;
+    const n = taken.get(label) ?? 0;
+    if (n >= perClass) continue;
+    taken.set(label, n + 1);
+    out.push(makeThumbnail(ds.x.subarray(i * per, (i + 1) * per), width, channels, ds.labelNames[label] ?? String(label), `#${i}`));
+  }
+  return out;
+}
+
 function makeThumbnail(pixels: Float32Array, size: number, channels: number, label: string, path: string): Thumbnail {
   const side = Math.min(size, THUMBNAIL_MAX);
   const small = resizeImage(pixels, size, size, channels, side, side, 'area');
@@ -116,6 +158,7 @@ export async function loadImages(entries: readonly FileEntry[], options: ImageLo
   const thumbnails: Thumbnail[] = [];
   const thumbsPerClass = options.thumbnailsPerClass ?? 4;
   const classIndex = new Map(classes.map((c, k) => [c, k]));
+  const encodeSpec = specFor(options, classes);
   for (let i = 0; i < images.length; i++) {
     const img = images[i]!;
     options.onProgress?.({ done: i, total: images.length });
@@ -133,9 +176,7 @@ export async function loadImages(entries: readonly FileEntry[], options: ImageLo
       skipped.push({ path: img.path, reason: `could not be decoded: ${(e as Error).message}` });
       continue;
     }
-    const full = toChannels(decoded, channels, options.background ?? 255);
-    const pixels = resizeImage(full, decoded.width, decoded.height, channels, size, size, options.resize ?? 'auto');
-    for (let p = 0; p < per; p++) pixels[p] = Math.min(1, Math.max(0, (pixels[p] as number) / 255));
+    const pixels = encodeImage(encodeSpec, decoded);
     x.set(pixels, kept.length * per);
     if (thumbnails.filter((t) => t.label === img.label).length < thumbsPerClass) {
       thumbnails.push(makeThumbnail(pixels, size, channels, img.label, img.path));
@@ -191,17 +232,7 @@ function finish(d: Decoded): ImageLoadResult {
     warnings.push(makeIssue({ file: d.source, column: 'label', problem: `class folder(s) with no readable image were dropped: ${empty.join(', ')}`, expected: 'readable images in every class folder' }));
   }
   const { size, channels } = d.options;
-  const spec: ImageSpec = {
-    kind: 'image',
-    version: SPEC_VERSION,
-    width: size,
-    height: size,
-    channels,
-    resize: d.options.resize ?? 'auto',
-    background: d.options.background ?? 255,
-    scale: 'unit',
-    labelNames: classes,
-  };
+  const spec = specFor(d.options, classes);
   return {
     dataset: {
       name: d.source,

@@ -149,6 +149,7 @@ export class EarlyStopping extends Callback {
   override loadStateDict(s: Record<string, unknown>): void {
     this.waitCount = Number(s.waitCount);
     this.stoppedEpoch = Number(s.stoppedEpoch);
-    this.bestScore = Number(s.bestScore);
+    // JSON turns the initial ±Infinity into null; Number(null) would be 0, a "best" no loss can beat.
+    this.bestScore = typeof s.bestScore === 'number' ? s.bestScore : this.mode === 'min' ? Infinity : -Infinity;
   }
 }

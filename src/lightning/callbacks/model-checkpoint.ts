@@ -58,6 +58,8 @@ export class ModelCheckpoint extends Callback {
     }
     this.dirpath = options.dirpath ?? 'checkpoints';
     this.filename = options.filename ?? 'epoch={epoch}-step={step}';
+    // Fail on a bad format spec now rather than at the first save, possibly hours in.
+    for (const m of this.filename.matchAll(/\{[^}:]+:([^}]*)\}/g)) formatNumber(0, m[1]);
     this.monitor = options.monitor ?? null;
     this.mode = mode;
     this.saveTopK = k;
@@ -105,12 +107,14 @@ export class ModelCheckpoint extends Callback {
     if (this.everyNEpochs >= 1 && (trainer.currentEpoch + 1) % this.everyNEpochs === 0) await this.save(trainer);
   }
 
-  /** Renders the filename template with epoch, step and metrics ('{val_loss:.2f}'). */
+  /**
+   * Renders the filename template with epoch, step and metrics: '{val_loss:.2f}', '{epoch:02d}'.
+   * A metric not (yet) available is shown as 0, as Lightning does.
+   */
   formatCheckpointName(trainer: Trainer, metrics: Record<string, number>): string {
     const values: Record<string, number> = { ...metrics, epoch: trainer.currentEpoch, step: trainer.globalStep };
-    const name = this.filename.replace(/\{([^}:]+)(?::\.(\d+)f)?\}/g, (_m, key: string, digits?: string) => {
-      const v = values[key];
-      const shown = v === undefined ? 'nan' : digits ? v.toFixed(Number(digits)) : String(v);
+    const name = this.filename.replace(/\{([^}:]+)(?::([^}]*))?\}/g, (_m, key: string, spec?: string) => {
+      const shown = formatNumber(values[key] ?? 0, spec);
       return this.filename.includes(`${key}=`) ? shown : `${key}=${shown}`;
     });
     return `${this.dirpath}/${name}.ckpt`;
@@ -124,12 +128,14 @@ export class ModelCheckpoint extends Callback {
     const metrics = trainer.callbackMetrics;
     this.lastGlobalStepSaved = trainer.globalStep;
     if (this.monitor !== null && this.saveTopK !== 0) {
-      const current = metrics[this.monitor];
+      let current = metrics[this.monitor];
       if (current === undefined) {
         throw new Error(
           `\`ModelCheckpoint(monitor="${this.monitor}")\` could not find the monitored key in the returned metrics: [${Object.keys(metrics).join(', ')}]`,
         );
       }
+      // As Lightning: NaN ranks worst, so one NaN epoch cannot block every later, better one.
+      if (Number.isNaN(current)) current = this.mode === 'min' ? Infinity : -Infinity;
       this.currentScore = current;
       const full = this.saveTopK !== -1 && Object.keys(this.bestKModels).length >= this.saveTopK;
       if (!full || this.better(current, this.kthValue)) await this.updateBestAndSave(trainer, current, metrics);
@@ -193,4 +199,17 @@ export class ModelCheckpoint extends Callback {
     this.kthValue = Number(s.kthValue ?? this.kthValue);
     this.lastModelPath = String(s.lastModelPath ?? '');
   }
+}
+
+/** The subset of Python's format spec that checkpoint names use: [0][width][.precision](d|f). */
+function formatNumber(v: number, spec: string | undefined): string {
+  if (!spec) return String(v);
+  const m = /^(0?)(\d*)(?:\.(\d+))?([df])$/.exec(spec);
+  if (!m) throw new Error(`ModelCheckpoint: unsupported format spec ":${spec}" in \`filename\`; use e.g. {epoch:02d} or {val_loss:.2f}`);
+  const [, zero, width, digits, type] = m;
+  const text = type === 'd' ? String(Math.trunc(v)) : v.toFixed(Number(digits ?? 6));
+  const w = Number(width || 0);
+  if (!zero || !Number.isFinite(v)) return text.padStart(w, ' ');
+  const sign = text.startsWith('-') ? '-' : '';
+  return sign + text.slice(sign.length).padStart(w - sign.length, '0');
 }

@@ -77,7 +77,7 @@ export class ResultCollection {
       // Infinite numbers are still logged; NaN too (callbacks may check them).
     }
     if (e.onStep) {
-      const v = value instanceof tf.Tensor ? tf.keep(tf.reshape(value, [])) : value;
+      const v = value instanceof tf.Tensor ? tf.keep(tf.tidy(() => tf.cast(tf.reshape(value, []), 'float32'))) : value;
       this.pending.push([e, v]);
     }
     if (e.onEpoch) this.accumulate(e, value, batchSize);

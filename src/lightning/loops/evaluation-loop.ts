@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchSizeOf } from '../data';
+import { batchSizeOf, type Batch } from '../data';
 import type { StepOutput } from '../module';
 import { callCallbacks, callModule, callModuleSync } from '../trainer/call';
 import { applyLimit } from '../trainer/options';
@@ -61,15 +61,21 @@ export async function runEvaluation(trainer: Trainer, stage: 'validate' | 'test'
     let j = 0;
     for (const raw of loaders[i]!.batches(0, { limit: counts[i] ?? 0, shuffle: false })) {
       results.stage = stage;
-      const batch = await prepareBatch(trainer, raw, i);
-      results.batchSize = batchSizeOf(batch);
-      await callCallbacks(trainer, isTest ? 'onTestBatchStart' : 'onValidationBatchStart', [batch, j, i]);
-      await callModule(trainer, isTest ? 'onTestBatchStart' : 'onValidationBatchStart', batch, j, i);
-      const out = tf.tidy(() => callModuleSync(trainer, stepName, batch, j, i) as tf.TensorContainer) as StepOutput;
-      await callCallbacks(trainer, isTest ? 'onTestBatchEnd' : 'onValidationBatchEnd', [out, batch, j, i]);
-      await callModule(trainer, isTest ? 'onTestBatchEnd' : 'onValidationBatchEnd', out, batch, j, i);
-      disposeAll(out);
-      disposeBatch(raw, batch);
+      let batch: Batch = raw;
+      let out: StepOutput = null;
+      try {
+        batch = await prepareBatch(trainer, raw, i);
+        results.batchSize = batchSizeOf(batch);
+        await callCallbacks(trainer, isTest ? 'onTestBatchStart' : 'onValidationBatchStart', [batch, j, i]);
+        await callModule(trainer, isTest ? 'onTestBatchStart' : 'onValidationBatchStart', batch, j, i);
+        const b = batch;
+        out = tf.tidy(() => callModuleSync(trainer, stepName, b, j, i) as tf.TensorContainer) as StepOutput;
+        await callCallbacks(trainer, isTest ? 'onTestBatchEnd' : 'onValidationBatchEnd', [out, batch, j, i]);
+        await callModule(trainer, isTest ? 'onTestBatchEnd' : 'onValidationBatchEnd', out, batch, j, i);
+      } finally {
+        disposeAll(out);
+        disposeBatch(raw, batch);
+      }
       results.endStep(trainer.batchesThatStepped, trainer.currentEpoch, !sanity);
       j += 1;
     }

@@ -1,4 +1,5 @@
-import { batchSizeOf } from '../data';
+import { batchSizeOf, type Batch } from '../data';
+import type { StepOutput } from '../module';
 import { callCallbacks, callModule } from '../trainer/call';
 import { applyLimit } from '../trainer/options';
 import { updateLearningRates } from '../trainer/optimizers';
@@ -31,7 +32,8 @@ function epochShouldBreak(trainer: Trainer): boolean {
 }
 
 function valCheckBatch(trainer: Trainer): number {
-  const vci = trainer.options.valCheckInterval ?? 1;
+  // fastDevRun validates once at the end of every epoch, whatever the schedule (as Lightning).
+  const vci = trainer.fastDevRunBatches > 0 ? 1 : (trainer.options.valCheckInterval ?? 1);
   const n = trainer.numTrainingBatches;
   if (vci === 1) return n;
   if (Number.isInteger(vci)) {
@@ -95,22 +97,25 @@ export async function runFitLoop(trainer: Trainer): Promise<void> {
       trainer.results.stage = 'train';
       trainer.results.numDataloaders = 1;
       trainer.results.dataloaderIdx = 0;
-      const batch = await prepareBatch(trainer, raw, 0);
-      trainer.results.batchSize = batchSizeOf(batch);
-      await callCallbacks(trainer, 'onTrainBatchStart', [batch, batchIdx]);
-      const signal = await callModule(trainer, 'onTrainBatchStart', batch, batchIdx);
-      if (signal === -1) {
+      let batch: Batch = raw;
+      let outputs: StepOutput = null;
+      let stepped = false;
+      try {
+        batch = await prepareBatch(trainer, raw, 0);
+        trainer.results.batchSize = batchSizeOf(batch);
+        await callCallbacks(trainer, 'onTrainBatchStart', [batch, batchIdx]);
+        const signal = await callModule(trainer, 'onTrainBatchStart', batch, batchIdx);
+        if (signal === -1) break;
+        ({ outputs, stepped } = await trainingBatch(trainer, batch, batchIdx, isLastBatch));
+        // From here this batch counts as done (a checkpoint saved in onTrainBatchEnd resumes after it).
+        trainer.batchesDoneInEpoch = batchIdx + 1;
+        trainer.stepIncrementPending = stepped;
+        await callCallbacks(trainer, 'onTrainBatchEnd', [outputs, batch, batchIdx]);
+        await callModule(trainer, 'onTrainBatchEnd', outputs, batch, batchIdx);
+      } finally {
+        disposeAll(outputs);
         disposeBatch(raw, batch);
-        break;
       }
-      const { outputs, stepped } = await trainingBatch(trainer, batch, batchIdx, isLastBatch);
-      // From here this batch counts as done (a checkpoint saved in onTrainBatchEnd resumes after it).
-      trainer.batchesDoneInEpoch = batchIdx + 1;
-      trainer.stepIncrementPending = stepped;
-      await callCallbacks(trainer, 'onTrainBatchEnd', [outputs, batch, batchIdx]);
-      await callModule(trainer, 'onTrainBatchEnd', outputs, batch, batchIdx);
-      disposeAll(outputs);
-      disposeBatch(raw, batch);
 
       // Step metrics join the readback queue; the read happens every flushIntervalMs, not every step.
       const toLogger = (trainer.batchesThatStepped + 1) % trainer.logEveryNSteps === 0 || trainer.shouldStop;
@@ -121,7 +126,7 @@ export async function runFitLoop(trainer: Trainer): Promise<void> {
         trainer.results.flush().catch(() => {}); // errors surface at the epoch-end await
       }
 
-      const cven = o.checkValEveryNEpoch === undefined ? 1 : o.checkValEveryNEpoch;
+      const cven = trainer.fastDevRunBatches > 0 || o.checkValEveryNEpoch === undefined ? 1 : o.checkValEveryNEpoch;
       const current = cven === null ? totalBatchIdx : batchIdx;
       const valEpoch = cven === null || (epoch + 1) % cven === 0;
       if (hasVal && valEpoch && (current + 1) % everyBatch === 0) {

@@ -4,6 +4,7 @@ import type { StepOutput } from '../module';
 import { callCallbacks, callCallbacksSync, callModule, callModuleSync } from '../trainer/call';
 import { updateLearningRates } from '../trainer/optimizers';
 import type { Trainer } from '../trainer/trainer';
+import { disposeAll } from './batch';
 
 const SKIP = Symbol('skip-batch');
 
@@ -65,41 +66,46 @@ export async function trainingBatch(trainer: Trainer, batch: Batch, batchIdx: nu
   }
   const outputs = { loss: result.value, ...extras };
 
-  if (trainer.options.detectAnomaly) {
-    const v = (await result.value.data())[0]!;
-    if (!Number.isFinite(v)) {
-      Object.values(result.grads).forEach((g) => g.dispose());
-      throw new Error(
-        `detectAnomaly: the loss is ${v} at epoch ${epoch}, batch ${batchIdx} (global step ${trainer.globalStep}); stopped before the optimizer step`,
-      );
-    }
-  }
-
-  // Accumulate on the device: the window's gradients are summed (the loss was divided by `acc`).
-  if (Object.keys(trainer.gradients).length === 0) {
-    trainer.gradients = result.grads;
-  } else {
-    for (const [name, g] of Object.entries(result.grads)) {
-      const prev = trainer.gradients[name];
-      trainer.gradients[name] = prev ? tf.add(prev, g) : g;
-      if (prev) {
-        prev.dispose();
-        g.dispose();
+  try {
+    if (trainer.options.detectAnomaly) {
+      const v = (await result.value.data())[0]!;
+      if (!Number.isFinite(v)) {
+        Object.values(result.grads).forEach((g) => g.dispose());
+        throw new Error(
+          `detectAnomaly: the loss is ${v} at epoch ${epoch}, batch ${batchIdx} (global step ${trainer.globalStep}); stopped before the optimizer step`,
+        );
       }
     }
-  }
-  await callCallbacks(trainer, 'onAfterBackward', []);
-  await callModule(trainer, 'onAfterBackward');
 
-  if (shouldStep) {
-    await callCallbacks(trainer, 'onBeforeOptimizerStep', [optimizer]);
-    await callModule(trainer, 'onBeforeOptimizerStep', optimizer);
-    await callModule(trainer, 'configureGradientClipping', optimizer, trainer.options.gradientClipVal, trainer.options.gradientClipAlgorithm ?? 'norm');
-    await callModule(trainer, 'optimizerStep', epoch, batchIdx, optimizer);
-    trainer.disposeGradients();
-    trainer.globalStep += 1;
-    await updateLearningRates(trainer, 'step', false, batchIdx);
-    if (isLastBatch) await updateLearningRates(trainer, 'epoch', false, epoch);
+    // Accumulate on the device: the window's gradients are summed (the loss was divided by `acc`).
+    if (Object.keys(trainer.gradients).length === 0) {
+      trainer.gradients = result.grads;
+    } else {
+      for (const [name, g] of Object.entries(result.grads)) {
+        const prev = trainer.gradients[name];
+        trainer.gradients[name] = prev ? tf.add(prev, g) : g;
+        if (prev) {
+          prev.dispose();
+          g.dispose();
+        }
+      }
+    }
+    await callCallbacks(trainer, 'onAfterBackward', []);
+    await callModule(trainer, 'onAfterBackward');
+
+    if (shouldStep) {
+      await callCallbacks(trainer, 'onBeforeOptimizerStep', [optimizer]);
+      await callModule(trainer, 'onBeforeOptimizerStep', optimizer);
+      await callModule(trainer, 'configureGradientClipping', optimizer, trainer.options.gradientClipVal, trainer.options.gradientClipAlgorithm ?? 'norm');
+      await callModule(trainer, 'optimizerStep', epoch, batchIdx, optimizer);
+      trainer.disposeGradients();
+      trainer.globalStep += 1;
+      await updateLearningRates(trainer, 'step', false, batchIdx);
+      if (isLastBatch) await updateLearningRates(trainer, 'epoch', false, epoch);
+    }
+  } catch (e) {
+    disposeAll(outputs);
+    throw e;
   }
   return { outputs, stepped: shouldStep };
 }

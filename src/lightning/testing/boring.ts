@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callbacks/callback';
-import { DataLoader, TensorDataset, type Batch } from '../data';
+import { DataLoader, TensorDataset, type Batch, type Dataset } from '../data';
 import { LightningModule, type OptimizerConfig, type StepOutput } from '../module';
 import { SGD } from '../optim/sgd';
 import { Generator } from '../seed';
@@ -118,8 +118,15 @@ export interface LoaderOptions {
 
 /** A DataLoader over `n` random samples of `features` values (Lightning's RandomDataset). */
 export function boringLoader(n: number, opts: LoaderOptions = {}): DataLoader {
-  const ds = new TensorDataset(randomMatrix(n, opts.features ?? 32, opts.seed ?? 0));
+  const ds: Dataset = new TensorDataset(randomMatrix(n, opts.features ?? 32, opts.seed ?? 0));
   return new DataLoader(ds, { batchSize: opts.batchSize ?? 2, shuffle: opts.shuffle ?? false, generator: opts.generator });
+}
+
+/** All the inputs of a `boringLoader`, as one [n, features] tensor (owned by the loader's dataset). */
+export function loaderInputs(loader: DataLoader): tf.Tensor {
+  const ds = loader.dataset;
+  if (!(ds instanceof TensorDataset)) throw new Error('loaderInputs: the loader is not over a TensorDataset');
+  return ds.tensors[0]!;
 }
 
 /** A Trainer on the CPU backend, silent, without summary, checkpointing or logger unless asked. */

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Callback, LightningDataModule, type Batch, type DataLoader, type LightningModule, type Stage, type Trainer } from '../index';
-import { BoringModel, boringLoader, inputOf, quietTrainer } from '../testing/boring';
+import { BoringModel, boringLoader, inputOf, loaderInputs, quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -124,7 +124,7 @@ describe('predict', () => {
       [2, 2],
       [1, 2],
     ]);
-    const x = (loader.dataset as { tensors: tf.Tensor[] }).tensors[0]!;
+    const x = loaderInputs(loader);
     const expected = model.forward(x);
     const got = tf.concat(preds);
     expect(Array.from(got.dataSync())).toEqual(Array.from(expected.dataSync()));

@@ -179,6 +179,16 @@ describe('fastDevRun', () => {
     expect(r.trainer.loggers).toEqual([]);
     expect(r.saved).toEqual([]);
   });
+
+  // Lightning's fast_dev_run also sets val_check_interval=1.0 and check_val_every_n_epoch=1,
+  // so a config tuned for long runs still gets its one validation batch.
+  it('overrides valCheckInterval and checkValEveryNEpoch so that validation still runs', async () => {
+    for (const options of [{ valCheckInterval: 5 }, { checkValEveryNEpoch: 2 }]) {
+      const model = new BoringModel();
+      await quietTrainer({ fastDevRun: true, ...options }).fit(model, { trainDataloaders: boringLoader(20), valDataloaders: boringLoader(20) });
+      expect(model.calls.validationStep, JSON.stringify(options)).toBe(1);
+    }
+  });
 });
 
 describe('state', () => {

@@ -1,0 +1,75 @@
+// The studio page as a Playwright fixture: controls by data-testid, state through window.__volt.
+import { test as base, expect, type Page } from '@playwright/test';
+import type { SeriesPoint, VoltState } from '../src/store';
+import type { VoltTestApi } from '../src/store/actions';
+import type { RunStatus } from '../src/worker/protocol';
+
+declare global {
+  interface Window {
+    __volt: VoltTestApi;
+  }
+}
+
+export class Studio {
+  constructor(readonly page: Page) {}
+
+  /** Opens the page (with run settings in the query string) and waits for the worker. */
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await expect(this.status).toHaveText('idle');
+    await this.page.waitForFunction(() => window.__volt?.getState().workerReady === true);
+  }
+
+  get status() {
+    return this.page.getByTestId('train.status');
+  }
+  get backend() {
+    return this.page.getByTestId('train.backend');
+  }
+  button(name: 'start' | 'pause' | 'resume' | 'stop') {
+    return this.page.getByTestId(`train.${name}`);
+  }
+
+  /** Waits for a status; an unexpected `failed` ends the wait at once with the run's error. */
+  async waitForStatus(status: RunStatus | RegExp, timeout = 90_000): Promise<void> {
+    const wanted = (s: string) => (typeof status === 'string' ? s === status : status.test(s));
+    await expect
+      .poll(
+        async () => {
+          const s = (await this.status.textContent()) ?? '';
+          if (s === 'failed' && !wanted(s)) {
+            const e = await this.state('error');
+            throw new Error(`the run failed while waiting for ${String(status)}: ${e?.name}: ${e?.message}`);
+          }
+          return s;
+        },
+        { timeout, intervals: [100, 250, 500] },
+      )
+      .toMatch(typeof status === 'string' ? new RegExp(`^${status}$`) : status);
+  }
+
+  async state<K extends keyof VoltState>(key: K): Promise<VoltState[K]> {
+    return (await this.page.evaluate((k) => window.__volt.getState()[k as keyof VoltState], key as string)) as VoltState[K];
+  }
+
+  series(name: string): Promise<SeriesPoint[]> {
+    return this.page.evaluate((n) => window.__volt.getState().series[n] ?? [], name);
+  }
+
+  async step(): Promise<number> {
+    return (await this.state('progress'))?.step ?? 0;
+  }
+}
+
+export const test = base.extend<{ studio: Studio }>({
+  studio: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(new Studio(page));
+    expect(errors, 'uncaught errors on the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,0 +1,27 @@
+import { expect, test } from './fixtures';
+
+test('the page stays responsive while training: no long task, clicks handled', async ({ studio }) => {
+  await studio.open('?maxSteps=120&maxEpochs=10');
+  await studio.page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await studio.button('start').click();
+  await studio.waitForStatus('training');
+
+  await test.step('a click is handled while training', async () => {
+    const log = studio.page.locator('details.logs');
+    const t0 = Date.now();
+    await log.locator('summary').click();
+    await expect(log).toHaveAttribute('open', '', { timeout: 2000 });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await studio.status.textContent()).toMatch(/training|compiling/);
+  });
+
+  await studio.waitForStatus('finished');
+  const longTasks = await studio.page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  expect(longTasks, 'main-thread tasks over 50 ms during the run').toEqual([]);
+});

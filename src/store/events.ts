@@ -1,0 +1,60 @@
+/**
+ * How each worker event changes the store: a pure function of the state and
+ * the event, so it is tested without a worker or React.
+ */
+import { assertNever, decodeMetricBatch, type WorkerEvent } from '../worker/protocol';
+import { MAX_LOG_LINES, type RunRecord, type SeriesPoint, type VoltState } from './state';
+
+function updateRun(state: VoltState, id: string, patch: Partial<RunRecord>): RunRecord[] {
+  return state.runs.map((r) => (r.id === id ? { ...r, ...patch } : r));
+}
+
+/** The part of the state an event changes ({} when it changes nothing). */
+export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltState> {
+  // Events of a run that is no longer current (a late flush) only update its record.
+  const stale = 'runId' in event && event.runId !== null && event.runId !== state.runId;
+  switch (event.type) {
+    case 'ready':
+      return { workerReady: true };
+    case 'reply':
+      return {}; // the client settles the request; nothing to show
+    case 'status':
+      // The worker's own status (before any run) only shows while the page has no run.
+      if (event.runId === null) return state.runId === null ? { status: event.status } : {};
+      if (stale) return { runs: updateRun(state, event.runId, { status: event.status }) };
+      return { status: event.status, runs: updateRun(state, event.runId, { status: event.status }) };
+    case 'backend':
+      if (stale) return {};
+      return { backend: event.backend, runs: updateRun(state, event.runId, { backend: event.backend }) };
+    case 'metrics': {
+      if (stale) return {};
+      const fresh: Record<string, SeriesPoint[]> = {};
+      const latest = { ...state.latest };
+      for (const p of decodeMetricBatch(event.batch)) {
+        (fresh[p.name] ??= []).push({ step: p.step, value: p.value });
+        latest[p.name] = p.value;
+      }
+      const series = { ...state.series };
+      for (const [name, points] of Object.entries(fresh)) series[name] = (series[name] ?? []).concat(points);
+      return { series, latest, runs: updateRun(state, event.runId, { series }) };
+    }
+    case 'progress':
+      return stale ? {} : { progress: event.progress };
+    case 'log': {
+      const logs = state.logs.length >= MAX_LOG_LINES ? state.logs.slice(-MAX_LOG_LINES + 1) : state.logs.slice();
+      logs.push({ runId: event.runId, level: event.level, message: event.message });
+      return { logs };
+    }
+    case 'result': {
+      const patch = { durationMs: event.result.durationMs, finalMetrics: event.result.metrics };
+      if (stale) return { runs: updateRun(state, event.runId, patch) };
+      return { result: event.result, runs: updateRun(state, event.runId, patch) };
+    }
+    case 'error':
+      if (event.runId === null) return { error: event.error };
+      if (stale) return { runs: updateRun(state, event.runId, { error: event.error }) };
+      return { error: event.error, runs: updateRun(state, event.runId, { error: event.error }) };
+    default:
+      return assertNever(event, 'event');
+  }
+}

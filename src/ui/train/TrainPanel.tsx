@@ -1,0 +1,159 @@
+import { useShallow } from 'zustand/react/shallow';
+import { pauseRun, resumeRun, setAccelerator, setMaxEpochs, startRun, stopRun, useStore } from '../../store';
+import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
+import { describeBackend, formatEta, formatMetric, progressText } from '../format';
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  idle: 'Ready to train',
+  preparing: 'Preparing data, model and backend',
+  compiling: 'Compiling shaders (first steps)',
+  training: 'Training',
+  paused: 'Paused',
+  finished: 'Finished',
+  stopped: 'Stopped',
+  failed: 'Failed',
+};
+
+const ACCELERATOR_TEXT: Record<AcceleratorChoice, string> = {
+  auto: 'Auto (best available)',
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WebAssembly',
+  cpu: 'CPU (JavaScript)',
+};
+
+function Controls() {
+  const status = useStore((s) => s.status);
+  const accelerator = useStore((s) => s.accelerator);
+  const maxEpochs = useStore((s) => s.maxEpochs);
+  const active = ACTIVE_STATUSES.includes(status);
+  const canPause = status === 'compiling' || status === 'training' || status === 'preparing';
+  return (
+    <div className="controls">
+      <label className="field">
+        <span>Accelerator</span>
+        <select data-testid="train.accelerator" value={accelerator} disabled={active} onChange={(e) => setAccelerator(e.target.value as AcceleratorChoice)}>
+          {ACCELERATOR_CHOICES.map((a) => (
+            <option key={a} value={a}>
+              {ACCELERATOR_TEXT[a]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Epochs</span>
+        <input
+          type="number"
+          min={1}
+          max={10000}
+          step={1}
+          data-testid="train.epochs"
+          value={maxEpochs}
+          disabled={active}
+          onChange={(e) => {
+            const n = Math.round(Number(e.target.value));
+            if (Number.isFinite(n) && n >= 1) setMaxEpochs(Math.min(n, 10000));
+          }}
+        />
+      </label>
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="train.start" disabled={active} onClick={() => void startRun()}>
+          Train
+        </button>
+        <button type="button" data-testid="train.pause" disabled={!canPause} onClick={() => void pauseRun()}>
+          Pause
+        </button>
+        <button type="button" data-testid="train.resume" disabled={status !== 'paused'} onClick={() => void resumeRun()}>
+          Resume
+        </button>
+        <button type="button" data-testid="train.stop" disabled={!active} onClick={() => void stopRun()}>
+          Stop
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function StatusLine() {
+  const status = useStore((s) => s.status);
+  const backend = useStore((s) => s.backend);
+  return (
+    <dl className="facts">
+      <dt>Status</dt>
+      <dd>
+        <span className={`badge badge-${status}`} data-testid="train.status" title={STATUS_TEXT[status]}>
+          {status}
+        </span>{' '}
+        <span className="muted">{STATUS_TEXT[status]}</span>
+      </dd>
+      <dt>Backend</dt>
+      <dd data-testid="train.backend">{describeBackend(backend)}</dd>
+    </dl>
+  );
+}
+
+function ProgressView() {
+  const p = useStore((s) => s.progress);
+  if (!p) return null;
+  const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : p.batchesPerEpoch > 0 ? p.batch / p.batchesPerEpoch : 0;
+  return (
+    <div className="progress" data-testid="train.progress">
+      <progress max={1} value={Math.min(1, fraction)} aria-label="Training progress" />
+      <div className="muted">
+        {progressText(p)} · {p.samplesPerSec > 0 ? `${Math.round(p.samplesPerSec).toLocaleString()} samples/s` : 'measuring speed'} · ETA {formatEta(p.etaSeconds)}
+        {p.compileMs !== null ? ` · warm-up ${(p.compileMs / 1000).toFixed(1)} s` : ''}
+      </div>
+    </div>
+  );
+}
+
+function MetricsTable() {
+  const latest = useStore(useShallow((s) => s.latest));
+  const names = Object.keys(latest).filter((n) => n !== 'epoch').sort();
+  if (names.length === 0) return null;
+  return (
+    <table className="metrics">
+      <tbody>
+        {names.map((n) => (
+          <tr key={n}>
+            <th scope="row">{n}</th>
+            <td data-testid={`metrics.${n}`}>{formatMetric(latest[n]!)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Problems() {
+  const error = useStore((s) => s.error);
+  const notice = useStore((s) => s.workerNotice);
+  return (
+    <>
+      {notice && (
+        <p className="notice" role="status" data-testid="train.worker-notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <div className="error" role="alert" data-testid="train.error">
+          <strong>{error.name}</strong>: {error.message}
+          <div className="muted">Change the settings or the accelerator and press Train to try again.</div>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function TrainPanel() {
+  return (
+    <section className="panel" aria-labelledby="train-heading">
+      <h2 id="train-heading">Train</h2>
+      <Controls />
+      <StatusLine />
+      <ProgressView />
+      <Problems />
+      <MetricsTable />
+    </section>
+  );
+}
