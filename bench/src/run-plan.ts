@@ -13,14 +13,16 @@ export async function runPlan(
   env: { runtime: string; threads: number; info: Record<string, unknown> },
   log: (msg: string) => void,
 ): Promise<RunReport> {
-  const report: RunReport = { runtime: env.runtime, backend: plan.backend, threads: env.threads, info: env.info, throughput: [], accuracy: [], errors: [] };
+  // The threaded WASM run gets its own label, so its rows never merge with the one-thread run's.
+  const label = plan.wasmThreads ? 'wasm-threads' : plan.backend;
+  const report: RunReport = { runtime: env.runtime, backend: label, threads: env.threads, info: env.info, throughput: [], accuracy: [], errors: [] };
   const counter = DispatchCounter.install();
   const tensors = new Map<ModelName, ReturnType<typeof splitTensors>>();
   const dataFor = (m: ModelName) => {
     if (!tensors.has(m)) tensors.set(m, splitTensors(split, m));
     return tensors.get(m)!;
   };
-  const base = { runtime: env.runtime, backend: plan.backend, threads: env.threads };
+  const base = { runtime: env.runtime, backend: label, threads: env.threads };
 
   for (const job of plan.throughput) {
     const reps: Record<'trainer' | 'fit', RepResult[]> = { trainer: [], fit: [] };
