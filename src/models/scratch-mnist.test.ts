@@ -26,6 +26,7 @@ it('mnist experiment', async () => {
   if (env.LR) spec.recipe.optimizer.lr = Number(env.LR);
   if (env.SCHED) spec.recipe.lrSchedule = JSON.parse(env.SCHED);
   if (env.BS) spec.recipe.batchSize = Number(env.BS);
+  if (env.SEED) spec.recipe.seed = Number(env.SEED);
   console.log(JSON.stringify(spec.layers.map(l=>l.kind+JSON.stringify(l))), JSON.stringify(spec.recipe));
   const px = dataset.inputShape.reduce((a, b) => a * b, 1);
   const take = (idx: Int32Array) => {

@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+// tfjs-core alone, as in the worker: proves the session registers what training needs (gradients).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRun } from './run';
 import { Harness, sleep, tinyConfig } from './session-fixture';

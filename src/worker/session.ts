@@ -4,6 +4,9 @@
  * runs one run at a time and stays usable after a run fails.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Training needs every op's gradient; tfjs-core registers them only through this side-effect
+// module (the '@tensorflow/tfjs' bundle imports it, a worker built on tfjs-core alone must).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { Trainer, type BackendInfo } from '../lightning';
 import { RunControl, macrotaskYield } from './control';
 import { Outbox, realTimers, type Timers } from './outbox';

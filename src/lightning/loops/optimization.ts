@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients'; // tfjs-core alone registers no gradients; training needs them
 import type { Batch } from '../data';
 import type { StepOutput } from '../module';
 import { callCallbacks, callCallbacksSync, callModule, callModuleSync } from '../trainer/call';

@@ -92,6 +92,9 @@ function StatusLine() {
   );
 }
 
+// One formatter for the page: toLocaleString builds a new one per call, which costs milliseconds.
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 function ProgressView() {
   const p = useStore((s) => s.progress);
   if (!p) return null;
@@ -100,7 +103,7 @@ function ProgressView() {
     <div className="progress" data-testid="train.progress">
       <progress max={1} value={Math.min(1, fraction)} aria-label="Training progress" />
       <div className="muted">
-        {progressText(p)} · {p.samplesPerSec > 0 ? `${Math.round(p.samplesPerSec).toLocaleString()} samples/s` : 'measuring speed'} · ETA {formatEta(p.etaSeconds)}
+        {progressText(p)} · {p.samplesPerSec > 0 ? `${integer.format(p.samplesPerSec)} samples/s` : 'measuring speed'} · ETA {formatEta(p.etaSeconds)}
         {p.compileMs !== null ? ` · warm-up ${(p.compileMs / 1000).toFixed(1)} s` : ''}
       </div>
     </div>
