@@ -48,6 +48,11 @@ export class Outbox {
     return this.points.length;
   }
 
+  /** Whether metrics or a progress report are waiting to be posted. */
+  get hasPending(): boolean {
+    return this.points.length > 0 || this.progress !== null;
+  }
+
   flush(): void {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;

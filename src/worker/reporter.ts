@@ -84,7 +84,7 @@ export class RunReporter extends Callback {
     this.hooks.progress(this.progressOf(trainer));
     await this.hooks.yieldToEventLoop();
     if (control.failure) throw control.failure;
-    if (control.pauseRequested) await this.pauseHere();
+    if (control.pauseRequested) await this.pauseHere(trainer);
     if (control.failure) throw control.failure;
     if (control.stopRequested) trainer.shouldStop = true;
   }
@@ -102,7 +102,9 @@ export class RunReporter extends Callback {
     );
   }
 
-  private async pauseHere(): Promise<void> {
+  private async pauseHere(trainer?: Trainer): Promise<void> {
+    // Deliver every value logged before the pause first, so the page's step count holds still once it says paused.
+    if (trainer) await trainer.results.flush();
     const before = this.status;
     const t0 = this.hooks.now();
     this.setStatus('paused');

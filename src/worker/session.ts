@@ -8,6 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // module (the '@tensorflow/tfjs' bundle imports it, a worker built on tfjs-core alone must).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { Trainer, type BackendInfo } from '../lightning';
+import { isDataError, type ImageDecoder, type ReadFile } from '../data';
+import { DataSession } from './data-session';
+import type { LoadedData } from './dataset-report';
+import { buildEvaluation, encodeInput, predictOne, predictRows } from './evaluate';
 import { RunControl, macrotaskYield } from './control';
 import { Outbox, realTimers, type Timers } from './outbox';
 import {
@@ -19,7 +23,10 @@ import {
   transferablesOf,
   type BackendReport,
   type Command,
+  type DataFailure,
+  type DataProgress,
   type EventBody,
+  type PredictInput,
   type LogLevel,
   type RunConfig,
   type RunStatus,
@@ -34,7 +41,11 @@ export interface SessionOptions {
   /** Where the WASM backend finds its .wasm files (see TrainerOptions.wasmPaths). */
   wasmPaths?: string | Record<string, string>;
   /** Builds a run's module and data; tests inject their own. */
-  buildRun?: (config: RunConfig) => Promise<BuiltRun>;
+  buildRun?: (config: RunConfig, data: LoadedData) => Promise<BuiltRun>;
+  /** Reads packed built-in files (the worker: fetch from `/datasets/`; Node tests: public/datasets). */
+  readBuiltin?: ReadFile;
+  /** Decodes uploaded images (the worker: `browserDecoder`). */
+  decodeImage?: ImageDecoder;
   /** Metrics and progress are posted at most once per this many ms (default 100). */
   postIntervalMs?: number;
   /** Steps reported as `compiling` (default 2). */
@@ -68,9 +79,15 @@ export class TrainingSession {
   private readonly yieldToEventLoop: () => Promise<void>;
   private readonly timers: Timers;
   private readonly watchedDevices = new WeakSet<object>();
+  readonly data: DataSession;
 
   constructor(private readonly opts: SessionOptions) {
     this.timers = opts.timers ?? realTimers;
+    this.data = new DataSession({
+      ...(opts.readBuiltin ? { readBuiltin: opts.readBuiltin } : {}),
+      ...(opts.decodeImage ? { decodeImage: opts.decodeImage } : {}),
+      now: () => this.timers.now(),
+    });
     this.outbox = new Outbox((e) => this.send(e), opts.postIntervalMs ?? 100, this.timers);
     this.yieldToEventLoop = opts.yieldToEventLoop ?? macrotaskYield();
   }
@@ -100,6 +117,7 @@ export class TrainingSession {
     try {
       this.dispatch(cmd);
       this.send({ type: 'reply', id: cmd.id, ok: true });
+      this.dispatchData(cmd);
     } catch (err) {
       this.send({ type: 'reply', id: cmd.id, ok: false, error: serializeError(err) });
     }
@@ -123,9 +141,63 @@ export class TrainingSession {
         return;
       case 'ping':
         return;
+      case 'loadBuiltin':
+      case 'upload':
+      case 'configureData':
+        return; // accepted here; run by dispatchData after the reply
+      case 'predict':
+        if (!this.lastRun?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error('`predict` needs a trained model: train one first (and wait for it to end)');
+        return;
       default:
         assertNever(cmd, 'command');
     }
+  }
+
+  /** Data commands and predictions run after their reply; their results come as events carrying the command's id. */
+  private dispatchData(cmd: Command): void {
+    const requestId = cmd.id;
+    const done = (loaded: LoadedData) => this.send({ type: 'dataset', requestId, report: loaded.report });
+    const failed = (err: unknown) => {
+      const failure: DataFailure = { ...serializeError(err) };
+      delete (failure as { stack?: string }).stack;
+      if (isDataError(err)) failure.issue = err.toIssue();
+      this.send({ type: 'dataError', requestId, failure });
+      this.log('warn', `${failure.name}: ${failure.message}`);
+    };
+    const progress = (p: DataProgress) => this.send({ type: 'dataProgress', requestId, progress: p });
+    switch (cmd.type) {
+      case 'loadBuiltin':
+        void this.data.enqueue(() => this.data.loadBuiltin(cmd.request)).then(done, failed);
+        return;
+      case 'upload':
+        void this.data.enqueue(() => this.data.upload(cmd.files, cmd.options, progress)).then(done, failed);
+        return;
+      case 'configureData':
+        void this.data.enqueue(async () => this.data.configure(cmd.choices)).then(done, failed);
+        return;
+      case 'predict':
+        void this.predict(cmd.input).then(
+          (prediction) => this.send({ type: 'prediction', requestId, prediction }),
+          failed,
+        );
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async predict(input: PredictInput) {
+    const run = this.lastRun;
+    if (!run?.data) throw new Error('`predict` needs a trained model: train one first');
+    const x = await encodeInput(run.data.dataset, input, this.opts.decodeImage);
+    return predictOne(run.module, run.data.dataset, x);
+  }
+
+  /** The run's dataset: the loaded one, or (nothing loaded yet) the built-in the config names. */
+  private async runData(config: RunConfig): Promise<LoadedData> {
+    await this.data.settled();
+    if (this.data.current) return this.data.current;
+    return this.data.enqueue(() => this.data.loadBuiltin({ name: config.dataset }));
   }
 
   private requireRun(what: string): RunControl {
@@ -153,7 +225,8 @@ export class TrainingSession {
     try {
       this.releaseLastRun();
       await this.yieldToEventLoop(); // let the page draw 'preparing' and queue early commands
-      const built = await (this.opts.buildRun ?? buildRun)(config);
+      const data = await this.runData(config);
+      const built = await (this.opts.buildRun ?? buildRun)(config, data);
       this.lastRun = built;
       this.log('info', built.summary);
       const reporter = new RunReporter({
@@ -173,8 +246,9 @@ export class TrainingSession {
         // Every value to the UI; the Trainer still reads them back in batches every flushIntervalMs.
         logEveryNSteps: 1,
         flushIntervalMs: this.opts.postIntervalMs ?? 100,
-        logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, metrics, step)),
+        logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, stepNames(metrics), step)),
         callbacks: [reporter],
+        ...built.trainerOptions,
         enableCheckpointing: false,
         detectAnomaly: config.detectAnomaly ?? false,
         print: (m) => this.log('info', m),
@@ -183,8 +257,9 @@ export class TrainingSession {
       this.lastTrainer = trainer;
       await trainer.fit(built.module, { trainDataloaders: built.train, ...(built.val ? { valDataloaders: built.val } : {}) });
       if (control.failure) throw control.failure;
-      this.outbox.flush();
       const status = control.stopRequested ? 'stopped' : 'finished';
+      if (status === 'finished') await this.evaluate(runId, built, trainer);
+      this.outbox.flush();
       const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
       const durationMs = this.timers.now() - t0;
       this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
@@ -197,6 +272,20 @@ export class TrainingSession {
       this.log('error', `${error.name}: ${error.message}`);
       this.setStatus('failed');
     }
+  }
+
+  /** `trainer.test` on the held-out split, then the evaluation pass the Evaluate step shows. */
+  private async evaluate(runId: string, built: BuiltRun, trainer: Trainer): Promise<void> {
+    if (!built.test || !built.testSplit || !built.data) return;
+    const t0 = this.timers.now();
+    const [results] = await trainer.test(built.module, { dataloaders: built.test });
+    const metrics = Object.fromEntries(Object.entries(results ?? {}).filter(([k, v]) => k.startsWith('test_') && Number.isFinite(v)));
+    const ds = built.data.dataset;
+    const outputs = await predictRows(built.module, ds, ds.splits[built.testSplit]);
+    const evaluation = buildEvaluation(built.data, built.testSplit, outputs, metrics);
+    this.send({ type: 'evaluation', runId, evaluation });
+    const note = built.testSplit === 'validation' ? ' (no separate test split: the validation rows)' : '';
+    this.log('info', `evaluated on ${evaluation.count} ${built.testSplit} rows${note} in ${Math.round(this.timers.now() - t0)} ms`);
   }
 
   /** Frees the previous run's data, weights and optimizer state. */
@@ -240,8 +329,19 @@ export class TrainingSession {
 
   private send(body: EventBody): void {
     // Metrics and progress queued before a status change must arrive before it.
-    if (body.type === 'status' && this.outbox.pendingPoints > 0) this.outbox.flush();
+    if (body.type === 'status' && this.outbox.hasPending) this.outbox.flush();
     const event = { ...body, v: PROTOCOL_VERSION } as WorkerEvent;
     this.opts.post(event, transferablesOf(event));
   }
+}
+
+/**
+ * Lightning names a value logged both per step and per epoch `<name>_step`
+ * and `<name>_epoch`; the page charts the per-step one under the plain name
+ * (`train_loss`), which is what a person looks for.
+ */
+function stepNames(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) out[k.endsWith('_step') ? k.slice(0, -5) : k] = v;
+  return out;
 }
