@@ -50,9 +50,30 @@ async function smokeStep(trainer: Trainer): Promise<void> {
   }
 }
 
-/** Picks and activates the backend for a run; with 'auto', a smoke training step vets each candidate. */
-export async function chooseBackend(trainer: Trainer, accelerator: Accelerator, purpose: 'train' | 'eval'): Promise<BackendInfo> {
-  const smoke = purpose === 'train' && accelerator === 'auto' ? async (name: string) => (name === 'cpu' ? undefined : smokeStep(trainer)) : undefined;
-  const sel = await selectBackend(accelerator, { smokeTest: smoke, wasmPaths: trainer.options.wasmPaths });
+/** Picks and activates the backend for a run (feature checks only; see vetBackend for the smoke step). */
+export async function chooseBackend(accelerator: Accelerator, wasmPaths?: string | Record<string, string>): Promise<BackendInfo> {
+  const sel = await selectBackend(accelerator, { wasmPaths });
   return { name: sel.backend, adapter: sel.adapter, wasm: sel.wasm, rejected: sel.rejected };
+}
+
+/**
+ * With accelerator 'auto': one forward/backward pass of the real model on the
+ * chosen backend; if it fails (e.g. a kernel the backend lacks), selection
+ * runs again with that smoke step vetting every candidate, and the reasons are kept.
+ */
+export async function vetBackend(trainer: Trainer, current: BackendInfo | null): Promise<BackendInfo> {
+  const name = current?.name ?? tf.getBackend();
+  if (name === 'cpu') return current ?? { name, rejected: [] };
+  try {
+    await smokeStep(trainer);
+    return current ?? { name, rejected: [] };
+  } catch (err) {
+    const sel = await selectBackend('auto', {
+      wasmPaths: trainer.options.wasmPaths,
+      smokeTest: async (n) => (n === 'cpu' ? undefined : smokeStep(trainer)),
+    });
+    const first = { backend: name, reason: `smoke step failed: ${err instanceof Error ? err.message : String(err)}` };
+    const rejected = [...(current?.rejected ?? []), first, ...sel.rejected.filter((r) => r.backend !== name)];
+    return { name: sel.backend, adapter: sel.adapter, wasm: sel.wasm, rejected };
+  }
 }

@@ -13,9 +13,10 @@ import type { LightningModule, LRSchedulerConfig } from '../module';
 import type { Optimizer } from '../optim/optimizer';
 import { getRngState, setRngState } from '../seed';
 import { callCallbacks, callDataModule, callModule } from './call';
-import { parseMaxTime, validateOptions, type TrainerOptions } from './options';
+import { applyLimit, parseMaxTime, validateOptions, type TrainerOptions } from './options';
 import { configureOptimizers } from './optimizers';
-import { chooseBackend, type BackendInfo } from './backend';
+import { chooseBackend, vetBackend, type BackendInfo } from './backend';
+import { countBatches } from '../loops/batch';
 import { runFitLoop } from '../loops/fit-loop';
 import { runEvaluation, type EvalResult } from '../loops/evaluation-loop';
 import { runPrediction } from '../loops/prediction-loop';
@@ -199,7 +200,9 @@ export class Trainer {
       if (!this.trainDataloader) throw new Error('`fit` needs `trainDataloaders` or a datamodule whose `trainDataloader()` returns one');
       const val = args.valDataloaders ?? this.datamodule?.valDataloader();
       this.valDataloaders = val ? (Array.isArray(val) ? val : [val]) : [];
-      await this.connectBackend('train');
+      if ((this.options.accelerator ?? 'auto') === 'auto') this.backend = await vetBackend(this, this.backend);
+      // Known before configureOptimizers, so schedulers such as OneCycleLR can use estimatedSteppingBatches.
+      this.numTrainingBatches = countBatches(this, this.trainDataloader.length, this.options.limitTrainBatches, 'limitTrainBatches', applyLimit);
       const cfg = configureOptimizers(this.lightningModule.configureOptimizers(), this);
       this.optimizers = cfg.optimizers;
       this.lrSchedulerConfigs = cfg.schedulers;
@@ -220,7 +223,6 @@ export class Trainer {
       const dl = args.dataloaders ?? this.datamodule?.valDataloader();
       if (!dl) throw new Error('`validate` needs `dataloaders` or a datamodule whose `valDataloader()` returns one');
       this.valDataloaders = Array.isArray(dl) ? dl : [dl];
-      await this.connectBackend('eval');
       if (args.ckptPath) await this.restore(args.ckptPath, false);
       out = await runEvaluation(this, 'validate');
     });
@@ -234,7 +236,6 @@ export class Trainer {
       const dl = args.dataloaders ?? this.datamodule?.testDataloader();
       if (!dl) throw new Error('`test` needs `dataloaders` or a datamodule whose `testDataloader()` returns one');
       this.testDataloaders = Array.isArray(dl) ? dl : [dl];
-      await this.connectBackend('eval');
       if (args.ckptPath) await this.restore(args.ckptPath, false);
       out = await runEvaluation(this, 'test');
     });
@@ -248,7 +249,6 @@ export class Trainer {
       const dl = args.dataloaders ?? this.datamodule?.predictDataloader();
       if (!dl) throw new Error('`predict` needs `dataloaders` or a datamodule whose `predictDataloader()` returns one');
       this.predictDataloaders = Array.isArray(dl) ? dl : [dl];
-      await this.connectBackend('eval');
       if (args.ckptPath) await this.restore(args.ckptPath, false);
       out = await runPrediction(this);
     });
@@ -273,6 +273,8 @@ export class Trainer {
       await callDataModule(this, 'setup', stage);
       await callCallbacks(this, 'setup', [stage]);
       await callModule(this, 'setup', stage);
+      // The backend is chosen before configureModel, so layers built there live on it (Lightning: the device is known by then).
+      this.backend = await chooseBackend(this.options.accelerator ?? 'auto', this.options.wasmPaths);
       await callModule(this, 'configureModel');
       await body();
       await this.results.flush();
@@ -299,10 +301,6 @@ export class Trainer {
   private mergeCallbacks(extra: Callback[]): void {
     const types = new Set(extra.map((c) => c.constructor));
     this.callbacks = [...this.callbacks.filter((c) => !types.has(c.constructor)), ...extra];
-  }
-
-  private async connectBackend(purpose: 'train' | 'eval'): Promise<void> {
-    this.backend = await chooseBackend(this, this.options.accelerator ?? 'auto', purpose);
   }
 
   disposeGradients(): void {
