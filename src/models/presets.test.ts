@@ -54,7 +54,7 @@ describe('every preset on every built-in dataset', () => {
           expect(model.outputs[0]!.shape).toEqual([null, units]);
           expect(report.outputShape).toEqual([units]);
           expect(model.countParams()).toBe(report.totalParams);
-          const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+          const trainable = model.trainableWeights.reduce((n, w) => n + w.read().size, 0);
           expect(trainable).toBe(report.trainableParams);
           // Each spec layer's output and parameters match the tf layers built for it (named l<i>_...).
           report.layers.forEach((l, i) => {
