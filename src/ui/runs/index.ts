@@ -1,0 +1,2 @@
+export { RunsPanel } from './RunsPanel';
+export { initRuns } from '../../store/runs';
