@@ -1,6 +1,7 @@
 // Node-only helpers (useWasmBackendInNode) live in ./node-wasm and are not
 // re-exported here, because they import `node:` modules a browser bundle lacks.
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './wasm-kernels';
+export { restoreBuiltinConv2DBackpropInput, wasmConv2DBackpropInputConfig } from './wasm-conv-input';
 export {
   ACCELERATORS,
   BACKEND_ORDER,

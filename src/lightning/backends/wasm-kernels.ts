@@ -1,6 +1,7 @@
 import {
   backend_util,
   Conv2DBackpropFilter,
+  Conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   getKernel,
@@ -15,7 +16,9 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { withScratch, type KernelScratch } from './wasm-scratch';
+import { withScratch } from './wasm-scratch';
+import { alignAxis, explicitPad, spreadColumns, spreadRows, type Shape4 } from './wasm-conv-geometry';
+import { overrideWasmConv2DBackpropInput } from './wasm-conv-input';
 
 /*
  * tfjs-backend-wasm 4.22 has the forward convolutions but not three of their
@@ -26,13 +29,6 @@ import { withScratch, type KernelScratch } from './wasm-scratch';
  * dilation d, padding top pt, output size Ho. The forward pass reads
  * x_padded[o*s + i*d] for output o and filter tap i.
  */
-
-type Shape4 = [number, number, number, number];
-type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
-
-function explicitPad(top: number, bottom: number, left: number, right: number): ExplicitPad {
-  return [[0, 0], [top, bottom], [left, right], [0, 0]];
-}
 
 /**
  * Bottom padding that makes a correlation of x_padded with dy (dy's taps
@@ -117,42 +113,6 @@ function depthwiseBackpropFilterWasm(
   });
 }
 
-/** Inserts s-1 zeros after every row (axis 1) of a [B,H,W,C] tensor. */
-function spreadRows(s: KernelScratch, t: TensorInfo, stride: number): TensorInfo {
-  if (stride === 1) return t;
-  const [b, h, w, c] = t.shape;
-  const padded = s.run('PadV2', { x: s.reshape(t, [b, h, 1, w * c]) }, {
-    paddings: [[0, 0], [0, 0], [0, stride - 1], [0, 0]],
-    constantValue: 0,
-  });
-  return s.reshape(padded, [b, h * stride, w, c]);
-}
-
-/** Inserts s-1 zeros after every column (axis 2) of a [B,H,W,C] tensor. */
-function spreadColumns(s: KernelScratch, t: TensorInfo, stride: number): TensorInfo {
-  if (stride === 1) return t;
-  const [b, h, w, c] = t.shape;
-  const padded = s.run('PadV2', { x: s.reshape(t, [b * h, w, 1, c]) }, {
-    paddings: [[0, 0], [0, 0], [0, stride - 1], [0, 0]],
-    constantValue: 0,
-  });
-  return s.reshape(padded, [b, h, w * stride, c]);
-}
-
-/**
- * How to line the zero-spread dy (length `spread`) up for a valid
- * correlation with the flipped filter: dx[h] = sum_i' v[h + i'*d] W[fh-1-i'],
- * where v is the spread dy shifted right by (fh-1)*d - pt. Positive shifts
- * become conv padding; negative ones (padding wider than the filter) crop.
- */
-function alignAxis(inSize: number, padStart: number, spread: number, filterSize: number, dilation: number) {
-  const lead = (filterSize - 1) * dilation - padStart;
-  const trail = inSize + (filterSize - 1) * dilation - lead - spread;
-  const cropStart = Math.max(0, -lead);
-  const keep = spread - cropStart - Math.max(0, -trail);
-  return { padStart: Math.max(0, lead), padEnd: Math.max(0, trail), cropStart, keep };
-}
-
 /**
  * dx[b,h,w,c] = sum_{m,i,j} dy[b, o, c*M+m] * W[i,j,c,m] over taps with
  * o*s + i*d = h + pt. Spreading dy by the stride (zeros between rows and
@@ -221,10 +181,13 @@ export const wasmTrainingKernelConfigs: readonly KernelConfig[] = [
 ];
 
 /**
- * Registers the missing WASM gradient kernels. Safe to call any number of
- * times, before or after the WASM backend is initialised; a kernel that is
- * already registered (by an earlier call, or by a future tfjs that ships its
- * own) is left alone. Returns the names it registered on this call.
+ * Registers the missing WASM gradient kernels, and replaces the built-in
+ * Conv2DBackpropInput (a plain loop) with an XNNPACK-backed composition. Safe
+ * to call any number of times, before or after the WASM backend is
+ * initialised; a missing kernel that is already registered (by an earlier
+ * call, or by a future tfjs that ships its own) is left alone. Call it after
+ * importing tfjs-backend-wasm, or the override has nothing to replace yet.
+ * Returns the names it registered on this call.
  */
 export function registerWasmTrainingKernels(): string[] {
   const added: string[] = [];
@@ -233,5 +196,6 @@ export function registerWasmTrainingKernels(): string[] {
     registerKernel(config);
     added.push(config.kernelName);
   }
+  if (overrideWasmConv2DBackpropInput()) added.push(Conv2DBackpropInput);
   return added;
 }
