@@ -36,7 +36,9 @@ async function bundleNode() {
     input: join(ROOT, 'bench/src/node-main.ts'),
     platform: 'node',
     // tfjs stays external so that Node resolves one copy of it (and the WASM binaries beside it).
-    external: (id) => id.startsWith('@tensorflow/') || id.startsWith('node:'),
+    // Deep imports into a package's ESM dist (e.g. tfjs-core's register_all_gradients) are bundled instead:
+    // those files use extensionless relative imports that Node's ESM resolver rejects.
+    external: (id) => (id.startsWith('@tensorflow/') && !id.includes('/dist/')) || id.startsWith('node:'),
     output: { file: join(BUILD, 'node-main.mjs'), format: 'esm' },
     logLevel: 'warn',
   });
