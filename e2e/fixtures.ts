@@ -13,11 +13,34 @@ declare global {
 export class Studio {
   constructor(readonly page: Page) {}
 
-  /** Opens the page (with run settings in the query string) and waits for the worker. */
+  /**
+   * Opens the page (with run settings in the query string) and waits for the
+   * worker and the dataset. Without a `dataset` in the query it loads the
+   * runtime's tiny `blobs` set (512 rows, an epoch of 16 steps), which the
+   * runtime tests were sized for; `fresh()` opens the page as a visitor does.
+   */
   async open(query = ''): Promise<void> {
+    const q = new URLSearchParams(query);
+    if (!q.has('dataset')) q.set('dataset', 'blobs');
+    await this.page.goto(`/?${q.toString()}`);
+    await this.ready();
+  }
+
+  /** Opens the page with nothing chosen (MNIST and an MLP), plus the given query. */
+  async fresh(query = ''): Promise<void> {
     await this.page.goto(`/${query}`);
+    await this.ready();
+  }
+
+  private async ready(): Promise<void> {
     await expect(this.status).toHaveText('idle');
     await this.page.waitForFunction(() => window.__volt?.getState().workerReady === true);
+    await this.page.waitForFunction(() => window.__volt.getState().dataset !== null && window.__volt.getState().spec !== null, null, { timeout: 60_000 });
+  }
+
+  /** Waits until the loaded dataset is `name` (after a built-in click or an upload). */
+  async datasetIs(name: string): Promise<void> {
+    await this.page.waitForFunction((n) => window.__volt.getState().dataset?.name === n && window.__volt.getState().dataLoading === null, name, { timeout: 60_000 });
   }
 
   get status() {

@@ -6,7 +6,8 @@ import { TrainingClient, type ClientOptions } from '../worker/client';
 import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type RunConfig, type WorkerEvent } from '../worker/protocol';
 import { DEFAULT_RUN } from './config';
 import { reduceEvent } from './events';
-import { useStore, type RunRecord, type VoltState } from './state';
+import { onDataset } from './model';
+import { useStore, type RunRecord, type StepName, type VoltState } from './state';
 
 let client: TrainingClient | null = null;
 let runCounter = 0;
@@ -16,6 +17,11 @@ let nextRunHooks: Pick<RunConfig, 'debug' | 'detectAnomaly'> = {};
 
 export function applyWorkerEvent(event: WorkerEvent): void {
   useStore.setState((s) => reduceEvent(s, event));
+  if (event.type === 'dataset') onDataset(event.report);
+}
+
+export function setStep(step: StepName): void {
+  useStore.setState({ step });
 }
 
 /** The worker died and the client started a fresh one: a run in flight is lost, and the page says so. */
@@ -43,7 +49,7 @@ export function disconnectWorker(): void {
   client = null;
 }
 
-function requireClient(): TrainingClient {
+export function requireClient(): TrainingClient {
   return client ?? connectWorker();
 }
 
@@ -53,6 +59,11 @@ export function setAccelerator(accelerator: AcceleratorChoice): void {
 
 export function setMaxEpochs(maxEpochs: number): void {
   useStore.setState({ maxEpochs });
+}
+
+/** The dataset runs use before the page has loaded one (the URL's `dataset`, else MNIST). */
+export function defaultDataset(): string {
+  return runDefaults.dataset;
 }
 
 /** Changes what the next runs use (e.g. from the URL); `debug` and `detectAnomaly` apply to the next run only. */
@@ -70,13 +81,22 @@ export async function startRun(overrides: Partial<RunConfig> = {}): Promise<stri
   const s = useStore.getState();
   if (ACTIVE_STATUSES.includes(s.status)) return null;
   const id = `run-${++runCounter}`;
-  const config: RunConfig = { ...runDefaults, accelerator: s.accelerator, maxEpochs: s.maxEpochs, ...nextRunHooks, ...overrides };
+  const config: RunConfig = {
+    ...runDefaults,
+    ...(s.dataset ? { dataset: s.dataset.name } : {}),
+    spec: s.spec,
+    accelerator: s.accelerator,
+    maxEpochs: s.maxEpochs,
+    ...nextRunHooks,
+    ...overrides,
+  };
   nextRunHooks = {};
   const record: RunRecord = {
-    id, config, status: 'preparing', backend: null, startedAt: Date.now(), durationMs: null, finalMetrics: {}, series: {}, error: null,
+    id, config, status: 'preparing', backend: null, startedAt: Date.now(), durationMs: null, finalMetrics: {}, series: {}, error: null, evaluation: null,
   };
   useStore.setState({
-    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, latest: {}, progress: null, error: null, runs: [...s.runs, record],
+    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, latest: {}, throughput: [], progress: null, error: null, runs: [...s.runs, record],
+    evaluation: null, prediction: null, predictionError: null,
   });
   try {
     await requireClient().start(id, config);

@@ -1,13 +1,13 @@
 import { ACCELERATOR_CHOICES, type AcceleratorChoice, type RunConfig } from '../worker/protocol';
 
-/** What a run uses unless the page or the URL says otherwise; sized to train in seconds even on SwiftShader. */
+/**
+ * What a run uses unless the page or the URL says otherwise: MNIST, so that
+ * Train works on a fresh page. Batch size, learning rate and seed come from
+ * the model's recipe unless the URL overrides them.
+ */
 export const DEFAULT_RUN: Omit<RunConfig, 'accelerator'> = {
-  dataset: 'blobs',
-  model: 'mlp',
+  dataset: 'mnist',
   maxEpochs: 5,
-  batchSize: 32,
-  learningRate: 0.05,
-  seed: 0,
 };
 
 function int(v: string | null): number | undefined {
@@ -18,8 +18,8 @@ function int(v: string | null): number | undefined {
 
 /**
  * Run settings from the page's query string, so a test or a shared link can
- * size a run: `maxSteps`, `maxEpochs`, `batchSize`, `lr`, `seed`,
- * `accelerator`, and the test hook `injectNaN=<step>` (which turns on
+ * size a run: `dataset` (a built-in loaded at start), `maxSteps`, `maxEpochs`,
+ * `limitTrainBatches`, `batchSize`, `lr`, `seed`, `accelerator`, and the test hook `injectNaN=<step>` (which turns on
  * `detectAnomaly` so the NaN fails the run).
  */
 export function configFromQuery(search: string): Partial<RunConfig> {
@@ -32,6 +32,10 @@ export function configFromQuery(search: string): Partial<RunConfig> {
   const nan = int(q.get('injectNaN'));
   const lr = q.get('lr');
   const acc = q.get('accelerator');
+  const dataset = q.get('dataset');
+  const limit = int(q.get('limitTrainBatches'));
+  if (dataset !== null && /^[\w.-]{1,64}$/.test(dataset)) out.dataset = dataset;
+  if (limit !== undefined && limit > 0) out.limitTrainBatches = limit;
   if (maxSteps !== undefined) out.maxSteps = maxSteps;
   if (maxEpochs !== undefined) out.maxEpochs = maxEpochs;
   if (batchSize !== undefined) out.batchSize = batchSize;

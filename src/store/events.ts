@@ -38,8 +38,13 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       for (const [name, points] of Object.entries(fresh)) series[name] = (series[name] ?? []).concat(points);
       return { series, latest, runs: updateRun(state, event.runId, { series }) };
     }
-    case 'progress':
-      return stale ? {} : { progress: event.progress };
+    case 'progress': {
+      if (stale) return {};
+      const p = event.progress;
+      const last = state.throughput[state.throughput.length - 1];
+      if (p.samplesPerSec > 0 && (!last || last.step < p.step)) return { progress: p, throughput: [...state.throughput, { step: p.step, value: p.samplesPerSec }] };
+      return { progress: p };
+    }
     case 'log': {
       const logs = state.logs.length >= MAX_LOG_LINES ? state.logs.slice(-MAX_LOG_LINES + 1) : state.logs.slice();
       logs.push({ runId: event.runId, level: event.level, message: event.message });
@@ -54,6 +59,20 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       if (event.runId === null) return { error: event.error };
       if (stale) return { runs: updateRun(state, event.runId, { error: event.error }) };
       return { error: event.error, runs: updateRun(state, event.runId, { error: event.error }) };
+    case 'dataProgress':
+      if (state.dataLoading?.requestId !== event.requestId) return {};
+      return { dataLoading: { ...state.dataLoading, progress: event.progress } };
+    case 'dataset':
+      return { dataset: event.report, dataError: null, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
+    case 'dataError':
+      if (state.predicting === event.requestId) return { predicting: null, predictionError: event.failure.message };
+      return { dataError: event.failure, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
+    case 'evaluation':
+      if (stale) return { runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };
+      return { evaluation: event.evaluation, runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };
+    case 'prediction':
+      if (state.predicting !== event.requestId) return {};
+      return { prediction: event.prediction, predicting: null, predictionError: null };
     default:
       return assertNever(event, 'event');
   }

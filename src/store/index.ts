@@ -1,10 +1,12 @@
 export { useStore, initialState, MAX_LOG_LINES } from './state';
-export type { VoltState, SeriesPoint, RunRecord, LogLine, RunSlice, BackendSlice, MetricsSlice, ProgressSlice, ErrorsSlice, RunsSlice, SettingsSlice, WorkerSlice } from './state';
+export type { StepName, DataSlice, ModelSlice, EvaluationSlice, UiSlice, VoltState, SeriesPoint, RunRecord, LogLine, RunSlice, BackendSlice, MetricsSlice, ProgressSlice, ErrorsSlice, RunsSlice, SettingsSlice, WorkerSlice } from './state';
 export { reduceEvent } from './events';
 export { DEFAULT_RUN, configFromQuery } from './config';
 export {
   applyWorkerEvent,
   connectWorker,
+  defaultDataset,
+  setStep,
   disconnectWorker,
   installTestApi,
   pauseRun,
@@ -17,3 +19,21 @@ export {
   workerLost,
   type VoltTestApi,
 } from './actions';
+export { loadBuiltin, uploadFiles, configureData, predict, type PickedFile } from './data';
+export {
+  NEW_LAYER,
+  SPEC_PARAM,
+  addLayer,
+  choosePreset,
+  moveLayer,
+  onDataset,
+  presetsFor,
+  readModelFromUrl,
+  removeLayer,
+  setRecipe,
+  setSpec,
+  shapeReport,
+  shareLink,
+  taskInfoOf,
+  updateLayer,
+} from './model';

@@ -5,7 +5,21 @@
  */
 import { create } from 'zustand';
 import { DEFAULT_RUN } from './config';
-import type { AcceleratorChoice, BackendReport, Progress, RunConfig, RunResult, RunStatus, SerializedError } from '../worker/protocol';
+import type {
+  AcceleratorChoice,
+  BackendReport,
+  DataFailure,
+  DataProgress,
+  DatasetReport,
+  Evaluation,
+  Prediction,
+  Progress,
+  RunConfig,
+  RunResult,
+  RunStatus,
+  SerializedError,
+} from '../worker/protocol';
+import type { ModelSpec } from '../models/spec';
 
 export interface SeriesPoint {
   step: number;
@@ -30,6 +44,8 @@ export interface MetricsSlice {
   series: Record<string, SeriesPoint[]>;
   /** The latest value of each metric. */
   latest: Record<string, number>;
+  /** Samples per second at each progress report (after warm-up). */
+  throughput: SeriesPoint[];
 }
 
 export interface ProgressSlice {
@@ -59,6 +75,8 @@ export interface RunRecord {
   startedAt: number;
   durationMs: number | null;
   finalMetrics: Record<string, number>;
+  /** The run's evaluation on held-out rows (after it finished). */
+  evaluation?: Evaluation | null;
   /** The run's full metric history (the same arrays as `series` while it is current). */
   series: Record<string, SeriesPoint[]>;
   error: SerializedError | null;
@@ -75,23 +93,69 @@ export interface SettingsSlice {
   maxEpochs: number;
 }
 
+export interface DataSlice {
+  /** The dataset the worker has loaded (what the next run trains on). */
+  dataset: DatasetReport | null;
+  /** The load in flight: its request id and latest progress. */
+  dataLoading: { requestId: number; what: string; progress: DataProgress | null } | null;
+  /** The last load that failed (the previous dataset stays loaded). */
+  dataError: DataFailure | null;
+}
+
+export type StepName = 'data' | 'model' | 'train' | 'evaluate' | 'export';
+
+export interface ModelSlice {
+  /** The architecture and recipe of the next run; null until a dataset is known. */
+  spec: ModelSpec | null;
+  /** The preset the spec came from ('custom' once a layer was edited). */
+  presetId: string;
+}
+
+export interface EvaluationSlice {
+  /** The current run's evaluation. */
+  evaluation: Evaluation | null;
+  prediction: Prediction | null;
+  predictionError: string | null;
+  /** The request id of the prediction in flight. */
+  predicting: number | null;
+}
+
+export interface UiSlice {
+  step: StepName;
+}
+
 export interface WorkerSlice {
   workerReady: boolean;
   workerRestarts: number;
 }
 
-export type VoltState = RunSlice & BackendSlice & MetricsSlice & ProgressSlice & ErrorsSlice & RunsSlice & SettingsSlice & WorkerSlice;
+export type VoltState = RunSlice &
+  BackendSlice &
+  MetricsSlice &
+  ProgressSlice &
+  ErrorsSlice &
+  RunsSlice &
+  SettingsSlice &
+  WorkerSlice &
+  DataSlice &
+  ModelSlice &
+  EvaluationSlice &
+  UiSlice;
 
 export const MAX_LOG_LINES = 500;
 
 export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null };
 export const initialBackend: BackendSlice = { backend: null };
-export const initialMetrics: MetricsSlice = { series: {}, latest: {} };
+export const initialMetrics: MetricsSlice = { series: {}, latest: {}, throughput: [] };
 export const initialProgress: ProgressSlice = { progress: null };
 export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, logs: [] };
 export const initialRuns: RunsSlice = { runs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };
+export const initialData: DataSlice = { dataset: null, dataLoading: null, dataError: null };
+export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
+export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: null };
+export const initialUi: UiSlice = { step: 'data' };
 
 export function initialState(): VoltState {
   return {
@@ -103,6 +167,10 @@ export function initialState(): VoltState {
     ...initialRuns,
     ...initialSettings,
     ...initialWorker,
+    ...initialData,
+    ...initialModel,
+    ...initialEvaluation,
+    ...initialUi,
   };
 }
 

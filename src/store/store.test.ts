@@ -64,8 +64,14 @@ describe('reduceEvent', () => {
       log: { type: 'log', runId: 'r', level: 'info', message: 'hello' },
       result: { type: 'result', runId: 'r', result: { status: 'finished', metrics: { a: 1 }, durationMs: 10, steps: 2, epochs: 1 } },
       error: { type: 'error', runId: 'r', error: { name: 'Error', message: 'boom' } },
+      dataProgress: { type: 'dataProgress', requestId: 7, progress: { phase: 'parsing', done: 1, total: 2, file: 'a.csv' } },
+      dataset: { type: 'dataset', requestId: 7, report: { name: 'a.csv', source: 'upload', kind: 'table', task: 'classification', inputShape: [2], rows: 4, labelNames: ['x', 'y'], splits: { train: 2, validation: 1, test: 1 }, classBalance: [], validationFraction: 0.25, testFraction: 0.25, warnings: [] } },
+      dataError: { type: 'dataError', requestId: 9, failure: { name: 'DataError', message: 'file "b.csv", row 3: bad' } },
+      evaluation: { type: 'evaluation', runId: 'r', evaluation: { task: 'classification', split: 'test', count: 1, metrics: { test_acc: 1 }, labels: ['x', 'y'], confusion: [[1, 0], [0, 0]], samples: [] } },
+      prediction: { type: 'prediction', requestId: 8, prediction: { task: 'classification', labels: ['x', 'y'], probabilities: [0.9, 0.1], predicted: 0 } },
     };
     withRun('r');
+    useStore.setState({ dataLoading: { requestId: 7, what: 'a.csv', progress: null }, predicting: 8 });
     for (const t of EVENT_TYPES) {
       const before = useStore.getState();
       const patch = reduceEvent(before, ev(samples[t]));
@@ -76,6 +82,10 @@ describe('reduceEvent', () => {
     expect([s.workerReady, s.status, s.backend?.name, s.progress?.step, s.logs.at(-1)?.message, s.result?.steps, s.error?.message]).toEqual([
       true, 'paused', 'webgl', 1, 'hello', 2, 'boom',
     ]);
+    expect([s.dataset?.name, s.dataLoading, s.dataError?.message, s.evaluation?.metrics.test_acc, s.prediction?.predicted, s.predicting]).toEqual([
+      'a.csv', null, 'file "b.csv", row 3: bad', 1, 0, null,
+    ]);
+    expect(s.runs[0]!.evaluation?.count).toBe(1);
     expect(() => reduceEvent(s, { v: 1, type: 'bogus' } as unknown as WorkerEvent)).toThrow('unhandled event type "bogus"');
   });
 
@@ -97,7 +107,7 @@ describe('actions with a real session behind the client', () => {
     const api = installTestApi(target);
     expect(target.__volt).toBe(api);
     expect(api.backend).toBeNull();
-    const id = await startRun({ accelerator: 'cpu', maxSteps: 20, maxEpochs: 2 });
+    const id = await startRun({ dataset: 'blobs', accelerator: 'cpu', maxSteps: 20, maxEpochs: 2 });
     await until(() => useStore.getState().status === 'finished', 'finished');
     const s = api.getState();
     expect(s.runId).toBe(id);
@@ -114,7 +124,7 @@ describe('actions with a real session behind the client', () => {
 
   it('a NaN test hook fails only the next run; the one after it finishes', async () => {
     connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
-    setRunDefaults({ ...configFromQuery('?injectNaN=3&maxSteps=12'), accelerator: 'cpu', maxEpochs: 1 });
+    setRunDefaults({ ...configFromQuery('?injectNaN=3&maxSteps=12&dataset=blobs'), accelerator: 'cpu', maxEpochs: 1 });
     await startRun();
     await until(() => useStore.getState().status === 'failed', 'failed');
     expect(useStore.getState().error?.message).toMatch(/detectAnomaly: the loss is NaN at epoch 0, batch 3/);

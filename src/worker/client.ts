@@ -8,9 +8,15 @@ import {
   PROTOCOL_VERSION,
   deserializeError,
   parseEvent,
+  commandTransferables,
+  type BuiltinRequest,
   type Command,
   type CommandBody,
+  type DataChoices,
+  type PredictInput,
   type RunConfig,
+  type UploadFile,
+  type UploadOptions,
   type WorkerEvent,
 } from './protocol';
 
@@ -80,6 +86,25 @@ export class TrainingClient {
   ping(): Promise<void> {
     return this.request({ type: 'ping' });
   }
+  /** The data commands and `predict` resolve to their request id once accepted; results arrive as events carrying it. */
+  loadBuiltin(request: BuiltinRequest): Promise<number> {
+    return this.command({ type: 'loadBuiltin', request });
+  }
+  /** The files' buffers are transferred (they are unusable on this side afterwards). */
+  upload(files: UploadFile[], options: UploadOptions = {}): Promise<number> {
+    return this.command({ type: 'upload', files, options });
+  }
+  configureData(choices: DataChoices): Promise<number> {
+    return this.command({ type: 'configureData', choices });
+  }
+  predict(input: PredictInput): Promise<number> {
+    return this.command({ type: 'predict', input });
+  }
+  /** Sends a command; resolves to its id when the worker accepts it. */
+  command(body: CommandBody): Promise<number> {
+    let id = 0;
+    return this.request(body, (n) => (id = n)).then(() => id);
+  }
 
   get pendingRequests(): number {
     return this.pending.size;
@@ -92,13 +117,14 @@ export class TrainingClient {
     this.rejectAll(new Error('the training client was disposed'));
   }
 
-  private request(body: CommandBody): Promise<void> {
+  private request(body: CommandBody, onId?: (id: number) => void): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('the training client was disposed'));
     const id = this.nextId++;
+    onId?.(id);
     const cmd = { ...body, v: PROTOCOL_VERSION, id } as Command;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(cmd);
+      this.worker.postMessage(cmd, commandTransferables(body));
     });
   }
 

@@ -54,11 +54,11 @@ describe('protocol', () => {
   });
 
   it('rejects envelopes with the wrong version, id or type, naming the field', () => {
-    expect(() => parseCommand({ v: 2, id: 1, type: 'ping' })).toThrow('command `v` must be protocol version 1, got 2');
-    expect(() => parseCommand({ v: 1, id: '1', type: 'ping' })).toThrow('command `id` must be a number, got "1"');
-    expect(() => parseCommand({ v: 1, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, pause, resume, stop, ping, got "explode"');
-    expect(parseCommand({ v: 1, id: 3, type: 'stop' })).toEqual({ v: 1, id: 3, type: 'stop' });
-    expect(() => parseEvent({ v: 1, type: 'nope' })).toThrow(/event `type` must be one of ready, reply/);
+    expect(() => parseCommand({ v: 1, id: 1, type: 'ping' })).toThrow('command `v` must be protocol version 2, got 1');
+    expect(() => parseCommand({ v: 2, id: '1', type: 'ping' })).toThrow('command `id` must be a number, got "1"');
+    expect(() => parseCommand({ v: 2, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, loadBuiltin, upload, configureData, predict, pause, resume, stop, ping, got "explode"');
+    expect(parseCommand({ v: 2, id: 3, type: 'stop' })).toEqual({ v: 2, id: 3, type: 'stop' });
+    expect(() => parseEvent({ v: 2, type: 'nope' })).toThrow(/event `type` must be one of ready, reply/);
     expect(() => parseEvent(null)).toThrow('an event must be an object, got null');
   });
 
@@ -68,7 +68,11 @@ describe('protocol', () => {
 
   it('the session handles every command type of the protocol (the switch is exhaustive)', async () => {
     const bodies: Record<(typeof COMMAND_TYPES)[number], CommandBody> = {
-      start: { type: 'start', runId: 'x', config: { dataset: 'nope', model: 'mlp', accelerator: 'cpu', maxEpochs: 1, batchSize: 1, learningRate: 0.1 } },
+      start: { type: 'start', runId: 'x', config: { dataset: 'nope', accelerator: 'cpu', maxEpochs: 1, batchSize: 1, learningRate: 0.1 } },
+      loadBuiltin: { type: 'loadBuiltin', request: { name: 'nope' } },
+      upload: { type: 'upload', files: [] },
+      configureData: { type: 'configureData', choices: {} },
+      predict: { type: 'predict', input: { kind: 'features', values: {} } },
       pause: { type: 'pause' },
       resume: { type: 'resume' },
       stop: { type: 'stop' },

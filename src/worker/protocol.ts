@@ -2,10 +2,19 @@
  * The messages between the page and the training worker. Both directions are
  * discriminated unions on `type`, stamped with the protocol version, and hold
  * only structured-cloneable plain data; typed arrays ride in the transfer list
- * (see `transferablesOf`). Imported by both sides, so it imports nothing.
+ * (see `transferablesOf`). Imported by both sides, so it imports only types
+ * (erased at build time): the page bundle gets no data or model code from here.
+ *
+ * Version 2 added the dataset commands (loadBuiltin, upload, configureData),
+ * `predict`, the model spec in RunConfig, and the dataset, data progress,
+ * data error, evaluation and prediction events.
  */
+import type { ModelSpec } from '../models/spec';
+import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, UploadFile, UploadOptions } from './protocol-data';
 
-export const PROTOCOL_VERSION = 1 as const;
+export type * from './protocol-data';
+
+export const PROTOCOL_VERSION = 2 as const;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 export type RunStatus = 'idle' | 'preparing' | 'compiling' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
@@ -24,17 +33,26 @@ export interface RunDebug {
 
 /** Everything a run needs, as plain data: what the page sends with `start`. */
 export interface RunConfig {
-  /** Dataset name (a built-in, e.g. 'blobs'). */
+  /**
+   * The dataset's name. The run trains on the dataset the worker has loaded;
+   * when none is loaded yet this names the built-in to load first.
+   */
   dataset: string;
-  /** Architecture preset name, e.g. 'mlp'. */
-  model: string;
+  /** The architecture and recipe; null or absent for the dataset's default preset. */
+  spec?: ModelSpec | null;
   accelerator: AcceleratorChoice;
+  /** Epochs (overrides the recipe's). */
   maxEpochs: number;
   /** Optimizer steps after which to stop; -1 or absent for no limit. */
   maxSteps?: number;
-  batchSize: number;
-  learningRate: number;
+  /** Overrides the recipe's batch size. */
+  batchSize?: number;
+  /** Overrides the recipe's learning rate. */
+  learningRate?: number;
+  /** Overrides the recipe's seed. */
   seed?: number;
+  /** Training batches per epoch at most (a quick run on a subset). */
+  limitTrainBatches?: number;
   /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */
   detectAnomaly?: boolean;
   debug?: RunDebug;
@@ -113,6 +131,10 @@ export type LogLevel = 'info' | 'warn' | 'error';
 
 export type CommandBody =
   | { type: 'start'; runId: string; config: RunConfig }
+  | { type: 'loadBuiltin'; request: BuiltinRequest }
+  | { type: 'upload'; files: UploadFile[]; options?: UploadOptions }
+  | { type: 'configureData'; choices: DataChoices }
+  | { type: 'predict'; input: PredictInput }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -122,7 +144,7 @@ export type CommandBody =
 export type Command = CommandBody & { v: ProtocolVersion; id: number };
 export type CommandType = Command['type'];
 
-export const COMMAND_TYPES = ['start', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 
@@ -136,12 +158,20 @@ export type EventBody =
   | { type: 'progress'; runId: string; progress: Progress }
   | { type: 'log'; runId: string | null; level: LogLevel; message: string }
   | { type: 'result'; runId: string; result: RunResult }
-  | { type: 'error'; runId: string | null; error: SerializedError };
+  | { type: 'error'; runId: string | null; error: SerializedError }
+  /** Data commands: `requestId` is the command's id. */
+  | { type: 'dataProgress'; requestId: number; progress: DataProgress }
+  | { type: 'dataset'; requestId: number; report: DatasetReport }
+  | { type: 'dataError'; requestId: number; failure: DataFailure }
+  | { type: 'evaluation'; runId: string; evaluation: Evaluation }
+  | { type: 'prediction'; requestId: number; prediction: Prediction };
 
 export type WorkerEvent = EventBody & { v: ProtocolVersion };
 export type EventType = WorkerEvent['type'];
 
-export const EVENT_TYPES = ['ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = [
+  'ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error', 'dataProgress', 'dataset', 'dataError', 'evaluation', 'prediction',
+] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.
 type Missing<U, L extends readonly unknown[]> = Exclude<U, L[number]>;
@@ -206,9 +236,21 @@ export function decodeMetricBatch(batch: MetricBatch): MetricPoint[] {
 
 /** The buffers to transfer (not copy) with an event. */
 export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
-  if (event.type !== 'metrics') return [];
-  const { nameIndex, steps, values } = event.batch;
-  return [nameIndex.buffer as ArrayBuffer, steps.buffer as ArrayBuffer, values.buffer as ArrayBuffer];
+  if (event.type === 'metrics') {
+    const { nameIndex, steps, values } = event.batch;
+    return [nameIndex.buffer as ArrayBuffer, steps.buffer as ArrayBuffer, values.buffer as ArrayBuffer];
+  }
+  if (event.type === 'evaluation' && event.evaluation.actual && event.evaluation.predicted) {
+    return [event.evaluation.actual.buffer as ArrayBuffer, event.evaluation.predicted.buffer as ArrayBuffer];
+  }
+  return [];
+}
+
+/** The buffers a command hands over (uploads and image predictions). */
+export function commandTransferables(body: CommandBody): ArrayBuffer[] {
+  if (body.type === 'upload') return body.files.map((f) => f.bytes);
+  if (body.type === 'predict' && body.input.kind === 'image') return [body.input.bytes];
+  return [];
 }
 
 const COMMANDS = new Set<string>(COMMAND_TYPES);

@@ -16,8 +16,8 @@ const long: RunConfig = { ...tinyConfig, maxEpochs: 500, maxSteps: 5000 };
 function recordingHarness(): { h: Harness; hooks: string[] } {
   const hooks: string[] = [];
   const h = new Harness({
-    buildRun: async (c) => {
-      const b = await buildRun(c);
+    buildRun: async (c, d) => {
+      const b = await buildRun(c, d);
       b.module.onTrainEnd = () => void hooks.push('onTrainEnd');
       b.module.teardown = (stage) => void hooks.push(`teardown:${stage}`);
       return b;
@@ -107,7 +107,7 @@ describe('TrainingSession: pause, resume, stop', () => {
     h.session.handle({ v: 99, id: 7, type: 'ping' });
     const bad = h.reply(7);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error.message).toBe('command `v` must be protocol version 1, got 99');
+    if (!bad.ok) expect(bad.error.message).toBe('command `v` must be protocol version 2, got 99');
     h.session.handle('garbage');
     expect(h.ofType('error').at(-1)!.error.message).toMatch(/a command must be an object/);
   });

@@ -2,10 +2,16 @@
 import { decodeMetricBatch, PROTOCOL_VERSION, type Command, type CommandBody, type MetricPoint, type RunConfig, type RunStatus, type WorkerEvent } from './protocol';
 import type { WorkerLike } from './client';
 import { TrainingSession, type SessionOptions } from './session';
+import type { ReadFile } from '../data';
+
+/** Built-ins from public/datasets on disk (run `node scripts/pack-datasets.mjs` first). */
+export const diskReader: ReadFile = async (file) => {
+  const { readFile } = await import('node:fs/promises');
+  return new Uint8Array(await readFile(new URL(`../../public/datasets/${file}`, import.meta.url)));
+};
 
 export const tinyConfig: RunConfig = {
   dataset: 'blobs',
-  model: 'mlp',
   accelerator: 'cpu',
   maxEpochs: 1,
   maxSteps: 12,
@@ -29,6 +35,7 @@ export class Harness {
   constructor(opts: Partial<SessionOptions> = {}) {
     this.session = new TrainingSession({
       postIntervalMs: 20,
+      readBuiltin: diskReader,
       ...opts,
       post: (event, transfer) => {
         this.events.push({ event, at: performance.now(), transfer });
@@ -92,6 +99,7 @@ export class InProcessWorker implements WorkerLike {
   constructor(readonly silent = false) {
     this.session = new TrainingSession({
       postIntervalMs: 20,
+      readBuiltin: diskReader,
       post: (event) => {
         if (this.silent || this.terminated) return;
         const data = structuredClone(event);

@@ -101,17 +101,17 @@ describe('TrainingSession: errors', () => {
     const h = new Harness();
     await h.run('x', { ...tinyConfig, dataset: 'nope' });
     expect(h.statuses('x')).toEqual(['preparing', 'failed']);
-    expect(h.ofType('error', 'x')[0]!.error.message).toBe('`dataset` must be one of blobs, got "nope"');
+    expect(h.ofType('error', 'x')[0]!.error.message).toMatch(/^`name` must be a built-in dataset \("mnist", .*"gaussians"\), got "nope"$/);
   });
 
   it('an error thrown by the data builder fails the run; the session stays usable', async () => {
     let calls = 0;
     const h = new Harness({
-      buildRun: async (c) => {
+      buildRun: async (c, d) => {
         calls += 1;
         if (calls === 1) throw new TypeError('corrupt file');
         const { buildRun } = await import('./run');
-        return buildRun(c);
+        return buildRun(c, d);
       },
     });
     await h.run('e1');

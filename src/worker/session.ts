@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Training needs every op's gradient; tfjs-core registers them only through this side-effect
 // module (the '@tensorflow/tfjs' bundle imports it, a worker built on tfjs-core alone must).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { Trainer, type BackendInfo } from '../lightning';
+import { LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
 import { isDataError, type ImageDecoder, type ReadFile } from '../data';
 import { DataSession } from './data-session';
 import type { LoadedData } from './dataset-report';
@@ -247,7 +247,8 @@ export class TrainingSession {
         logEveryNSteps: 1,
         flushIntervalMs: this.opts.postIntervalMs ?? 100,
         logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, stepNames(metrics), step)),
-        callbacks: [reporter],
+        // The LR chart: each optimizer's rate, logged at its scheduler's interval (per epoch without one).
+        callbacks: [reporter, new LearningRateMonitor(), ...(built.callbacks ?? [])],
         ...built.trainerOptions,
         enableCheckpointing: false,
         detectAnomaly: config.detectAnomaly ?? false,
@@ -342,6 +343,7 @@ export class TrainingSession {
  */
 function stepNames(metrics: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metrics)) out[k.endsWith('_step') ? k.slice(0, -5) : k] = v;
+  // The LR monitor names a rate after the optimizer's class, which a production bundle minifies.
+  for (const [k, v] of Object.entries(metrics)) out[k.endsWith('_step') ? k.slice(0, -5) : /^lr-[^/]+$/.test(k) ? 'lr' : k] = v;
   return out;
 }

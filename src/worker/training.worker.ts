@@ -3,6 +3,8 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import * as tf from '@tensorflow/tfjs-core';
+import { browserDecoder, fetchReader } from '../data';
 import { TrainingSession } from './session';
 
 interface WorkerScope {
@@ -11,8 +13,19 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
+// The threaded WASM build rebuilds its pthread workers from the module factory's source text, which
+// the production bundle minifies into code that refers to names it no longer has ("e is not defined"
+// in every pthread, seen in Chromium here). Single-threaded SIMD WASM works; use it until that is fixed.
+// The WASM package registers the flag only when it is imported (lazily, at backend choice): register it
+// first, and set its value, which the package's own registration later keeps.
+if (!('WASM_HAS_MULTITHREAD_SUPPORT' in tf.env().getFlags())) tf.env().registerFlag('WASM_HAS_MULTITHREAD_SUPPORT', () => false);
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
 const session = new TrainingSession({
   post: (event, transfer) => scope.postMessage(event, transfer),
+  // Built-ins are packed into public/datasets by `npm run data` and served from the app's own origin.
+  readBuiltin: fetchReader(new URL(`${import.meta.env.BASE_URL}datasets`, self.location.origin).href),
+  decodeImage: browserDecoder,
   // Vite renames assets with a hash, so the backend gets each binary's URL by its original name.
   wasmPaths: {
     'tfjs-backend-wasm.wasm': wasmPlain,

@@ -22,7 +22,14 @@ function tickText(v: number): string {
 }
 
 /** Draws line series on a canvas (y from 0, x by step) with light axes; sized for the device's pixel ratio. */
-export function drawLines(canvas: HTMLCanvasElement, width: number, height: number, series: PlotSeries[], colors: { axis: string; grid: string }): void {
+export function drawLines(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  series: PlotSeries[],
+  colors: { axis: string; grid: string },
+  options: { logY?: boolean } = {},
+): void {
   const dpr = globalThis.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
@@ -33,14 +40,25 @@ export function drawLines(canvas: HTMLCanvasElement, width: number, height: numb
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
 
+  // Log scale: draw log10 of the positive values, label ticks with the values themselves.
+  const logY = options.logY === true;
+  if (logY) series = series.map((s) => ({ ...s, points: s.points.map((p) => ({ step: p.step, value: p.value > 0 ? Math.log10(p.value) : NaN })) }));
   const finite = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.value)));
   if (finite.length === 0) return;
-  const maxStep = Math.max(1, ...finite.map((p) => p.step));
-  const maxY = Math.max(...finite.map((p) => p.value), 1e-6);
-  const minY = Math.min(0, ...finite.map((p) => p.value));
-  const yTicks = niceTicks(minY, maxY * 1.05);
-  const top = yTicks[yTicks.length - 1]! > maxY ? yTicks[yTicks.length - 1]! : maxY * 1.05;
-  const left = 44;
+  let maxStep = 1e-9;
+  let maxY = logY ? -Infinity : 1e-6;
+  let minY = logY ? Infinity : 0;
+  for (const p of finite) {
+    if (p.step > maxStep) maxStep = p.step;
+    if (p.value > maxY) maxY = p.value;
+    if (p.value < minY) minY = p.value;
+  }
+  if (logY && !(maxY > minY)) maxY = minY + 1;
+  if (maxStep < 1) maxStep = Math.max(maxStep, 1);
+  const yTicks = logY ? niceTicks(Math.floor(minY), Math.ceil(maxY), Math.max(1, Math.ceil(maxY) - Math.floor(minY))) : niceTicks(minY, maxY * 1.05);
+  if (logY) minY = Math.floor(minY);
+  const top = logY ? Math.max(Math.ceil(maxY), minY + 1) : yTicks[yTicks.length - 1]! > maxY ? yTicks[yTicks.length - 1]! : maxY * 1.05;
+  const left = 56;
   const right = 12;
   const bottom = 22;
   const topPad = 8;
@@ -60,12 +78,12 @@ export function drawLines(canvas: HTMLCanvasElement, width: number, height: numb
     ctx.moveTo(left, Math.round(y(t)) + 0.5);
     ctx.lineTo(left + w, Math.round(y(t)) + 0.5);
     ctx.stroke();
-    ctx.fillText(tickText(t), left - 6, y(t));
+    ctx.fillText(logY ? tickText(Number((10 ** t).toPrecision(3))) : tickText(t), left - 6, y(t));
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   for (const t of niceTicks(0, maxStep, Math.max(2, Math.floor(w / 80)))) {
-    if (!Number.isInteger(t)) continue;
+    if (maxStep >= 5 && !Number.isInteger(t)) continue;
     ctx.fillText(String(t), x(t), topPad + h + 6);
   }
 

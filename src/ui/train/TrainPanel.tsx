@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { pauseRun, resumeRun, setAccelerator, setMaxEpochs, startRun, stopRun, useStore } from '../../store';
+import { pauseRun, resumeRun, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
 import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
 
@@ -27,6 +27,11 @@ function Controls() {
   const accelerator = useStore((s) => s.accelerator);
   const maxEpochs = useStore((s) => s.maxEpochs);
   const active = ACTIVE_STATUSES.includes(status);
+  // An invalid spec is caught here, before any tensor is made; the Model step shows it on its layer.
+  const blocked = useStore((s) => {
+    const r = shapeReport(s.spec, s.dataset);
+    return r && !r.ok ? (r.errors[0]?.message ?? 'the model has errors') : null;
+  });
   const canPause = status === 'compiling' || status === 'training' || status === 'preparing';
   return (
     <div className="controls">
@@ -57,7 +62,7 @@ function Controls() {
         />
       </label>
       <div className="buttons">
-        <button type="button" className="primary" data-testid="train.start" disabled={active} onClick={() => void startRun()}>
+        <button type="button" className="primary" data-testid="train.start" disabled={active || blocked !== null} title={blocked ?? undefined} onClick={() => void startRun()}>
           Train
         </button>
         <button type="button" data-testid="train.pause" disabled={!canPause} onClick={() => void pauseRun()}>
@@ -70,7 +75,32 @@ function Controls() {
           Stop
         </button>
       </div>
+      {blocked && (
+        <p className="blocked" data-testid="train.blocked">
+          Train is off: {blocked}. Fix it in the Model step.
+        </p>
+      )}
     </div>
+  );
+}
+
+function WhatRuns() {
+  const dataset = useStore((s) => s.dataset?.name ?? null);
+  const preset = useStore((s) => s.presetId);
+  const layers = useStore((s) => s.spec?.layers.length ?? 0);
+  const evaluated = useStore((s) => s.evaluation !== null);
+  return (
+    <p className="muted small" data-testid="train.what">
+      {dataset ? `${dataset} with ${preset === 'custom' ? 'a custom model' : preset} (${layers} layers)` : 'Loading the dataset…'}
+      {evaluated && (
+        <>
+          {' · '}
+          <button type="button" className="link" data-testid="train.see-evaluation" onClick={() => setStep('evaluate')}>
+            See the evaluation
+          </button>
+        </>
+      )}
+    </p>
   );
 }
 
@@ -152,6 +182,7 @@ export function TrainPanel() {
   return (
     <section className="panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Train</h2>
+      <WhatRuns />
       <Controls />
       <StatusLine />
       <ProgressView />

@@ -1,0 +1,98 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** Short runs (an epoch is a few dozen steps), on whatever backend `auto` picks. */
+const QUERY = '?maxEpochs=2';
+
+const rows = (page: Page) => page.locator('[data-testid="runs.table"] [data-testid^="runs.row."]');
+
+async function rowIds(page: Page): Promise<string[]> {
+  const ids = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+  return ids.map((id) => id.slice('runs.row.'.length));
+}
+
+/** Records in the runs object store, read straight from IndexedDB (what a reload will load). */
+function storedCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const req = indexedDB.open('volt-studio');
+        req.onerror = () => resolve(-1);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('runs')) return resolve(0);
+          const count = db.transaction('runs', 'readonly').objectStore('runs').count();
+          count.onsuccess = () => resolve(count.result);
+          count.onerror = () => resolve(-1);
+        };
+      }),
+  );
+}
+
+/** Pixels of the overlay canvas close to an `#rrggbb` colour (lines are anti-aliased, so near, not equal). */
+function pixelsNear(page: Page, hex: string): Promise<number> {
+  return page.getByTestId('runs.overlay').locator('canvas').evaluate((el, hex) => {
+    const c = el as HTMLCanvasElement;
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 200 && want.every((w, k) => Math.abs(data[i + k]! - w) < 40)) n++;
+    }
+    return n;
+  }, hex);
+}
+
+test('two runs from the page are listed, compared on one chart, and kept across a reload', async ({ studio, page }) => {
+  await studio.open(QUERY);
+  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
+
+  await test.step('two short runs each get a row', async () => {
+    for (let i = 1; i <= 2; i++) {
+      // Two epochs, then one: the runs share a seed, so the first run's longer curve is what keeps it visible under the second.
+      if (i === 2) await page.getByTestId('train.epochs').fill('1');
+      await studio.button('start').click();
+      await studio.waitForStatus('finished');
+      await expect(rows(page)).toHaveCount(i);
+    }
+    const ids = await rowIds(page);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) await expect(page.getByTestId(`runs.row.${id}`)).toContainText('finished');
+  });
+
+  const ids = await rowIds(page);
+
+  await test.step('selecting both draws both curves on the overlay', async () => {
+    await expect(page.getByTestId('runs.overlay')).toHaveAttribute('data-runs', '0');
+    for (const id of ids) await page.getByTestId(`runs.select.${id}`).check();
+    const overlay = page.getByTestId('runs.overlay');
+    await expect(overlay).toHaveAttribute('data-runs', '2');
+    await expect(page.getByTestId('runs.metric')).toHaveValue('train_loss');
+    await expect(overlay.locator('canvas')).toHaveAttribute('aria-label', /train_loss by step for 2 runs: #\d+ \d+ points.*; #\d+ \d+ points/);
+    // The first selected run is drawn in blue, the second (on top) in orange (ui/runs/colors.ts).
+    await expect.poll(() => pixelsNear(page, '#2f6fed')).toBeGreaterThan(20);
+    await expect.poll(() => pixelsNear(page, '#e07a16')).toBeGreaterThan(20);
+  });
+
+  await test.step('a reload keeps both runs with their results', async () => {
+    await expect.poll(() => storedCount(page), { timeout: 10_000 }).toBe(2);
+    await studio.open(QUERY);
+  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
+    await expect(rows(page)).toHaveCount(2);
+    expect((await rowIds(page)).sort()).toEqual([...ids].sort());
+    for (const id of ids) await expect(page.getByTestId(`runs.row.${id}`)).toContainText('finished');
+    // Their curves came back too: selecting one draws it.
+    await page.getByTestId(`runs.select.${ids[0]}`).check();
+    await expect(page.getByTestId('runs.overlay')).toHaveAttribute('data-runs', '1');
+  });
+
+  await test.step('a deleted run stays deleted after a reload', async () => {
+    await page.getByTestId(`runs.delete.${ids[0]}`).click();
+    await expect(rows(page)).toHaveCount(1);
+    await expect.poll(() => storedCount(page), { timeout: 10_000 }).toBe(1);
+    await studio.open(QUERY);
+  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
+    await expect(rows(page)).toHaveCount(1);
+    expect(await rowIds(page)).toEqual([ids[1]]);
+  });
+});

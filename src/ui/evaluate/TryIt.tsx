@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import { predict, useStore } from '../../store';
+import type { DatasetReport } from '../../worker/protocol';
+import { formatMetric } from '../format';
+
+const PAD = 196;
+
+/** A black square to draw a white digit on, as MNIST digits are written. */
+function DrawPad() {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drawing = useRef(false);
+  const clear = () => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, PAD, PAD);
+  };
+  useEffect(clear, []);
+  const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return [((e.clientX - r.left) * PAD) / r.width, ((e.clientY - r.top) * PAD) / r.height] as const;
+  };
+  const stroke = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    if (!drawing.current) return;
+    const ctx = e.currentTarget.getContext('2d')!;
+    const [x, y] = at(e);
+    ctx.lineTo(x, y);
+    ctx.stroke();
+  };
+  const send = () => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.getImageData(0, 0, PAD, PAD);
+    void predict({ kind: 'pixels', width: PAD, height: PAD, rgba: img.data });
+  };
+  return (
+    <div className="draw">
+      <canvas
+        ref={ref}
+        width={PAD}
+        height={PAD}
+        data-testid="eval.draw"
+        aria-label="Draw a digit here"
+        style={{ touchAction: 'none' }}
+        onPointerDown={(e) => {
+          drawing.current = true;
+          const ctx = e.currentTarget.getContext('2d')!;
+          ctx.strokeStyle = '#fff';
+          ctx.lineWidth = 16;
+          ctx.lineCap = 'round';
+          ctx.lineJoin = 'round';
+          const [x, y] = at(e);
+          ctx.beginPath();
+          ctx.moveTo(x, y);
+        }}
+        onPointerMove={stroke}
+        onPointerUp={() => {
+          drawing.current = false;
+        }}
+        onPointerLeave={() => {
+          drawing.current = false;
+        }}
+      />
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="eval.predict" onClick={send}>
+          Predict
+        </button>
+        <button type="button" data-testid="eval.clear" onClick={clear}>
+          Clear
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Features({ report }: { report: DatasetReport }) {
+  const inputs = report.table?.inputs ?? [];
+  const [values, setValues] = useState<Record<string, string>>({});
+  return (
+    <div className="features">
+      {inputs.map((f) => (
+        <label key={f.column} className="field">
+          <span>{f.column}</span>
+          {f.kind === 'categorical' ? (
+            <select data-testid={`eval.feature.${f.column}`} value={values[f.column] ?? ''} onChange={(e) => setValues({ ...values, [f.column]: e.target.value })}>
+              <option value="">(missing)</option>
+              {f.categories!.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input data-testid={`eval.feature.${f.column}`} value={values[f.column] ?? ''} placeholder="number" onChange={(e) => setValues({ ...values, [f.column]: e.target.value })} />
+          )}
+        </label>
+      ))}
+      <button type="button" className="primary" data-testid="eval.predict" onClick={() => void predict({ kind: 'features', values })}>
+        Predict
+      </button>
+    </div>
+  );
+}
+
+function Result() {
+  const p = useStore((s) => s.prediction);
+  const error = useStore((s) => s.predictionError);
+  const busy = useStore((s) => s.predicting !== null);
+  if (error) return <p className="error" role="alert" data-testid="eval.prediction-error">{error}</p>;
+  if (busy) return <p className="muted">Predicting…</p>;
+  if (!p) return null;
+  if (p.task === 'regression') return <p data-testid="eval.prediction">Predicted value: {formatMetric(p.value ?? NaN)}</p>;
+  const order = p.probabilities.map((q, k) => [q, k] as const).sort((a, b) => b[0] - a[0]).slice(0, 5);
+  return (
+    <div className="prediction">
+      <p data-testid="eval.prediction">
+        Predicted: <strong>{p.labels[p.predicted]}</strong> ({(100 * p.probabilities[p.predicted]!).toFixed(1)}%)
+      </p>
+      <ul className="balance">
+        {order.map(([q, k]) => (
+          <li key={k}>
+            <span className="bar" style={{ width: `${100 * q}%` }} />
+            <span>
+              {p.labels[k]} <span className="muted">{(100 * q).toFixed(1)}%</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function TryIt({ report }: { report: DatasetReport }) {
+  return (
+    <div className="try" data-testid="eval.try">
+      <h3>Try it</h3>
+      <div className="try-body">
+        {report.kind === 'image' ? (
+          <div>
+            {report.name === 'mnist' || report.image?.channels === 1 ? <DrawPad /> : null}
+            <label className="field">
+              <span>…or an image file</span>
+              <input
+                type="file"
+                accept="image/*"
+                data-testid="eval.image"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  if (f) void f.arrayBuffer().then((bytes) => predict({ kind: 'image', name: f.name, bytes }));
+                }}
+              />
+            </label>
+          </div>
+        ) : (
+          <Features report={report} />
+        )}
+        <Result />
+      </div>
+    </div>
+  );
+}

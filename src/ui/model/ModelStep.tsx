@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { addLayer, choosePreset, presetsFor, setRecipe, shapeReport, useStore } from '../../store';
+import { defaultOptimizer, defaultSchedule } from '../../models/recipe';
+import { LAYER_KINDS, LAYER_TYPE_NAMES, OPTIMIZERS, SCHEDULES, type LayerKind, type ModelSpec, type RecipeSpec } from '../../models/spec';
+import { formatCount } from '../../models/summary';
+import { LayerRow } from './LayerRow';
+
+function num(v: string, apply: (n: number) => void): void {
+  if (v.trim() === '') return;
+  const n = Number(v);
+  if (Number.isFinite(n)) apply(n);
+}
+
+function Recipe({ spec }: { spec: ModelSpec }) {
+  const r = spec.recipe;
+  const set = (patch: Partial<RecipeSpec>) => setRecipe(patch);
+  return (
+    <div className="recipe" data-testid="model.recipe">
+      <h3>Training recipe</h3>
+      <div className="recipe-grid">
+        <label className="field">
+          <span>Optimizer</span>
+          <select data-testid="model.optimizer" value={r.optimizer.type} onChange={(e) => set({ optimizer: { ...defaultOptimizer(e.target.value as RecipeSpec['optimizer']['type'], r.optimizer.lr), weightDecay: r.optimizer.weightDecay } })}>
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Learning rate</span>
+          <input data-testid="model.lr" type="number" step="any" value={r.optimizer.lr} onChange={(e) => num(e.target.value, (lr) => set({ optimizer: { ...r.optimizer, lr } }))} />
+        </label>
+        <label className="field">
+          <span>Weight decay</span>
+          <input data-testid="model.weight-decay" type="number" step="any" value={r.optimizer.weightDecay} onChange={(e) => num(e.target.value, (weightDecay) => set({ optimizer: { ...r.optimizer, weightDecay } }))} />
+        </label>
+        <label className="field">
+          <span>Batch size</span>
+          <input data-testid="model.batch-size" type="number" min={1} value={r.batchSize} onChange={(e) => num(e.target.value, (batchSize) => set({ batchSize }))} />
+        </label>
+        <label className="field">
+          <span>Epochs</span>
+          <input data-testid="model.epochs" type="number" min={1} value={r.epochs} onChange={(e) => num(e.target.value, (epochs) => set({ epochs }))} />
+        </label>
+        <label className="field">
+          <span>LR schedule</span>
+          <select data-testid="model.schedule" value={r.lrSchedule.type} onChange={(e) => set({ lrSchedule: defaultSchedule(e.target.value as RecipeSpec['lrSchedule']['type'], r.epochs) })}>
+            {SCHEDULES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Early stopping (patience)</span>
+          <input
+            data-testid="model.early-stopping"
+            type="number"
+            min={0}
+            placeholder="off"
+            value={r.earlyStopping?.patience ?? ''}
+            onChange={(e) => set({ earlyStopping: e.target.value.trim() === '' ? null : { monitor: 'val_loss', mode: 'min', patience: Math.max(0, Math.round(Number(e.target.value))) } })}
+          />
+        </label>
+        <label className="field">
+          <span>Gradient clipping (norm)</span>
+          <input data-testid="model.clip" type="number" min={0} step="any" placeholder="off" value={r.gradientClipVal ?? ''} onChange={(e) => set({ gradientClipVal: e.target.value.trim() === '' ? null : Number(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span>Seed</span>
+          <input data-testid="model.seed" type="number" placeholder="random" value={r.seed ?? ''} onChange={(e) => set({ seed: e.target.value.trim() === '' ? null : Math.round(Number(e.target.value)) })} />
+        </label>
+      </div>
+    </div>
+  );
+}
+
+export function ModelStep() {
+  const spec = useStore((s) => s.spec);
+  const dataset = useStore((s) => s.dataset);
+  const presetId = useStore((s) => s.presetId);
+  const [kind, setKind] = useState<LayerKind>('dense');
+  if (!spec || !dataset) {
+    return (
+      <section className="panel">
+        <h2>Model</h2>
+        <p className="muted">Load a dataset first: the presets adapt to its shape and classes.</p>
+      </section>
+    );
+  }
+  const shapes = shapeReport(spec, dataset)!;
+  const presets = presetsFor(dataset);
+  const modelErrors = shapes.errors.filter((e) => e.layerId === null);
+  return (
+    <section className="panel" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model</h2>
+      <div className="row">
+        <label className="inline">
+          Preset{' '}
+          <select data-testid="model.preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
+            {presetId === 'custom' && <option value="custom">custom (edited)</option>}
+            {presets.map((p) => (
+              <option key={p.id} value={p.id} disabled={!p.available} title={p.available ? p.description : p.reason}>
+                {p.name}
+                {p.available ? '' : ` — ${p.reason}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted">
+          input [{dataset.inputShape.join(', ')}] → {dataset.task === 'classification' ? `${dataset.labelNames.length} classes` : 'one value'}
+        </span>
+      </div>
+      <ol className="layers" data-testid="model.layers">
+        {spec.layers.map((l, i) => (
+          <LayerRow key={l.id} spec={l} report={shapes.layers[i]} index={i} count={spec.layers.length} />
+        ))}
+      </ol>
+      <div className="row">
+        <select data-testid="model.add-kind" value={kind} onChange={(e) => setKind(e.target.value as LayerKind)} aria-label="Layer to add">
+          {LAYER_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {LAYER_TYPE_NAMES[k]}
+            </option>
+          ))}
+        </select>
+        <button type="button" data-testid="model.add" onClick={() => addLayer(kind)}>
+          Add layer (before the output)
+        </button>
+      </div>
+      <p className="totals" data-testid="model.totals">
+        <strong>{formatCount(shapes.totalParams)}</strong> parameters ({shapes.trainableParams.toLocaleString('en-US')} trainable) · {shapes.sizeMB.toFixed(3)} MB · {formatCount(shapes.flops)}FLOPs per sample · output{' '}
+        {shapes.outputShape ? `[${shapes.outputShape.join(', ')}]` : '?'}
+      </p>
+      {modelErrors.length > 0 && (
+        <div className="error" role="alert" data-testid="model.errors">
+          {modelErrors.map((e) => e.message).join('; ')}
+        </div>
+      )}
+      {shapes.warnings.length > 0 && (
+        <ul className="warnings">
+          {shapes.warnings.map((w, k) => (
+            <li key={k}>{w.message}</li>
+          ))}
+        </ul>
+      )}
+      <Recipe spec={spec} />
+      <p className="muted small">The address bar holds this configuration: copy it to share the model as a link.</p>
+    </section>
+  );
+}
