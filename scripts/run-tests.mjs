@@ -30,6 +30,12 @@ function readJson(path) {
   }
 }
 
+// Some unit tests read the packed built-in datasets (public/datasets), generated, not committed.
+if (run('node', ['scripts/pack-datasets.mjs']) !== 0) {
+  totals.failed += 1;
+  exitCode = 1;
+}
+
 if (!onlyE2e) {
   const out = resolve(reports, 'vitest.json');
   const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
