@@ -6,6 +6,7 @@ import { TrainingClient, type ClientOptions } from '../worker/client';
 import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type RunConfig, type WorkerEvent } from '../worker/protocol';
 import { DEFAULT_RUN } from './config';
 import { reduceEvent } from './events';
+import { onExportEvent } from './export';
 import { onDataset } from './model';
 import { useStore, type RunRecord, type StepName, type VoltState } from './state';
 
@@ -18,6 +19,7 @@ let nextRunHooks: Pick<RunConfig, 'debug' | 'detectAnomaly'> = {};
 export function applyWorkerEvent(event: WorkerEvent): void {
   useStore.setState((s) => reduceEvent(s, event));
   if (event.type === 'dataset') onDataset(event.report);
+  onExportEvent(event);
 }
 
 export function setStep(step: StepName): void {

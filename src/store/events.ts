@@ -3,6 +3,7 @@
  * the event, so it is tested without a worker or React.
  */
 import { assertNever, decodeMetricBatch, type WorkerEvent } from '../worker/protocol';
+import { reduceExportEvent } from './export';
 import { MAX_LOG_LINES, type RunRecord, type SeriesPoint, type VoltState } from './state';
 
 function updateRun(state: VoltState, id: string, patch: Partial<RunRecord>): RunRecord[] {
@@ -65,14 +66,21 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
     case 'dataset':
       return { dataset: event.report, dataError: null, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
     case 'dataError':
+      if (state.importedPredicting === event.requestId) return { importedPredicting: null, importedPredictionError: event.failure.message };
       if (state.predicting === event.requestId) return { predicting: null, predictionError: event.failure.message };
       return { dataError: event.failure, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
     case 'evaluation':
       if (stale) return { runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };
       return { evaluation: event.evaluation, runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };
     case 'prediction':
+      if (state.importedPredicting === event.requestId) return { importedPrediction: event.prediction, importedPredicting: null, importedPredictionError: null };
       if (state.predicting !== event.requestId) return {};
       return { prediction: event.prediction, predicting: null, predictionError: null };
+    case 'exported':
+    case 'variants':
+    case 'imported':
+    case 'exportError':
+      return reduceExportEvent(state, event);
     default:
       return assertNever(event, 'event');
   }

@@ -19,6 +19,19 @@ export {
   workerLost,
   type VoltTestApi,
 } from './actions';
+export {
+  canExport,
+  compareVariants,
+  domSaveFile,
+  exportChoice,
+  exportModel,
+  historyRows,
+  importModel,
+  predictImported,
+  setSaveFile,
+  type ExportSlice,
+  type SaveFile,
+} from './export';
 export { loadBuiltin, uploadFiles, configureData, predict, type PickedFile } from './data';
 export {
   NEW_LAYER,

@@ -20,6 +20,7 @@ import type {
   SerializedError,
 } from '../worker/protocol';
 import type { ModelSpec } from '../models/spec';
+import { initialExport, type ExportSlice } from './export-state';
 
 export interface SeriesPoint {
   step: number;
@@ -140,6 +141,7 @@ export type VoltState = RunSlice &
   DataSlice &
   ModelSlice &
   EvaluationSlice &
+  ExportSlice &
   UiSlice;
 
 export const MAX_LOG_LINES = 500;
@@ -170,6 +172,7 @@ export function initialState(): VoltState {
     ...initialData,
     ...initialModel,
     ...initialEvaluation,
+    ...initialExport,
     ...initialUi,
   };
 }

@@ -6,6 +6,7 @@ import { EVENT_TYPES, PROTOCOL_VERSION, encodeMetricBatch, type EventBody, type 
 import { InProcessWorker } from '../worker/session-fixture';
 import { applyWorkerEvent, connectWorker, disconnectWorker, installTestApi, pauseRun, setRunDefaults, startRun, workerLost } from './actions';
 import { configFromQuery } from './config';
+import { setSaveFile } from './export';
 import { reduceEvent } from './events';
 import { initialState, useStore } from './state';
 
@@ -69,7 +70,12 @@ describe('reduceEvent', () => {
       dataError: { type: 'dataError', requestId: 9, failure: { name: 'DataError', message: 'file "b.csv", row 3: bad' } },
       evaluation: { type: 'evaluation', runId: 'r', evaluation: { task: 'classification', split: 'test', count: 1, metrics: { test_acc: 1 }, labels: ['x', 'y'], confusion: [[1, 0], [0, 0]], samples: [] } },
       prediction: { type: 'prediction', requestId: 8, prediction: { task: 'classification', labels: ['x', 'y'], probabilities: [0.9, 0.1], predicted: 0 } },
+      exported: { type: 'exported', requestId: 10, file: { kind: 'tfjs', variant: 'float32', fileName: 'a-mlp-tfjs.zip', mime: 'application/zip', bytes: new ArrayBuffer(4), files: ['model.json'] } },
+      variants: { type: 'variants', requestId: 11, report: { split: 'test', count: 1, variants: [] } },
+      imported: { type: 'imported', requestId: 12, report: { source: 'm.zip', kind: 'bundle', inputShape: [2], outputUnits: 2, trainedOn: 'a', cardMetrics: null, schema: null, dataset: null, evaluation: null } },
+      exportError: { type: 'exportError', requestId: 13, error: { name: 'Error', message: 'nope' } },
     };
+    setSaveFile(() => {});
     withRun('r');
     useStore.setState({ dataLoading: { requestId: 7, what: 'a.csv', progress: null }, predicting: 8 });
     for (const t of EVENT_TYPES) {

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { setStep, shapeReport, useStore, type StepName } from '../store';
+import { canExport, exportChoice, setStep, shapeReport, useStore, type StepName } from '../store';
 import { formatMetric } from './format';
 import { LogView } from './LogView';
 import { DataStep } from './data/DataStep';
@@ -30,7 +30,7 @@ function useChoices(): Record<StepName, string> {
         model: s.spec ? `${s.presetId === 'custom' ? 'custom' : s.presetId} · ${s.spec.layers.length} layers${shapes && !shapes.ok ? ' · has errors' : ''}` : '—',
         train: s.status === 'idle' ? 'not started' : s.status,
         evaluate: s.evaluation ? `${s.evaluation.metrics.test_acc !== undefined ? 'accuracy' : 'R²'} ${acc !== undefined ? formatMetric(acc) : '—'}` : 'after training',
-        export: 'coming next',
+        export: exportChoice(s),
       };
     }),
   );
@@ -39,6 +39,7 @@ function useChoices(): Record<StepName, string> {
 export function App() {
   const step = useStore((s) => s.step);
   const choices = useChoices();
+  const canExportNow = useStore(canExport);
   return (
     <div className="app">
       <header className="top">
@@ -54,7 +55,7 @@ export function App() {
                 data-testid={`step.${s.id}`}
                 className={step === s.id ? 'step current' : 'step'}
                 aria-current={step === s.id ? 'step' : undefined}
-                disabled={s.id === 'export'}
+                disabled={s.id === 'export' && !canExportNow}
                 onClick={() => setStep(s.id)}
               >
                 <span className="step-n">{i + 1}</span>
@@ -73,16 +74,11 @@ export function App() {
         <div className="step-body">
           {step === 'data' && <DataStep />}
           {step === 'model' && <ModelStep />}
-          {step === 'train' && (
-            <>
-              <TrainCharts />
-              {/* Run comparison sits with the live charts. Not on every step: mounted, it made the
-                  click on Train a 53–97 ms task in 5 of 6 runs measured here (0 of 6 without it). */}
-              <RunsPanel />
-            </>
-          )}
+          {step === 'train' && <TrainCharts />}
           {step === 'evaluate' && <EvaluateStep />}
           {step === 'export' && <ExportStep />}
+          {/* Below every step, so runs can be compared from any of them (and Train clicked on any step records one). */}
+          <RunsPanel />
         </div>
         <LogView />
       </main>

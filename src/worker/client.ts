@@ -13,6 +13,7 @@ import {
   type Command,
   type CommandBody,
   type DataChoices,
+  type ExportRequest,
   type PredictInput,
   type RunConfig,
   type UploadFile,
@@ -97,8 +98,19 @@ export class TrainingClient {
   configureData(choices: DataChoices): Promise<number> {
     return this.command({ type: 'configureData', choices });
   }
-  predict(input: PredictInput): Promise<number> {
-    return this.command({ type: 'predict', input });
+  predict(input: PredictInput, model: 'run' | 'imported' = 'run'): Promise<number> {
+    return this.command(model === 'imported' ? { type: 'predict', input, model } : { type: 'predict', input });
+  }
+  /** Export commands resolve to their request id; the file, report or `exportError` arrives as an event carrying it. */
+  exportModel(request: ExportRequest): Promise<number> {
+    return this.command({ type: 'export', request });
+  }
+  compareVariants(): Promise<number> {
+    return this.command({ type: 'compareVariants' });
+  }
+  /** The files' buffers are transferred. */
+  importModel(files: UploadFile[]): Promise<number> {
+    return this.command({ type: 'importModel', files });
   }
   /** Sends a command; resolves to its id when the worker accepts it. */
   command(body: CommandBody): Promise<number> {

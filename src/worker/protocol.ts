@@ -7,12 +7,17 @@
  *
  * Version 2 added the dataset commands (loadBuiltin, upload, configureData),
  * `predict`, the model spec in RunConfig, and the dataset, data progress,
- * data error, evaluation and prediction events.
+ * data error, evaluation and prediction events; later additions (same
+ * version, new types only): `export`, `compareVariants`, `importModel`,
+ * `predict` with `model: 'imported'`, and the `exported`, `variants`,
+ * `imported` and `exportError` events.
  */
 import type { ModelSpec } from '../models/spec';
 import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, UploadFile, UploadOptions } from './protocol-data';
+import type { ExportRequest, ExportedFile, ImportReport, VariantsReport } from './protocol-export';
 
 export type * from './protocol-data';
+export type * from './protocol-export';
 
 export const PROTOCOL_VERSION = 2 as const;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
@@ -134,7 +139,12 @@ export type CommandBody =
   | { type: 'loadBuiltin'; request: BuiltinRequest }
   | { type: 'upload'; files: UploadFile[]; options?: UploadOptions }
   | { type: 'configureData'; choices: DataChoices }
-  | { type: 'predict'; input: PredictInput }
+  /** `model`: the last run's (default) or the re-imported one. */
+  | { type: 'predict'; input: PredictInput; model?: 'run' | 'imported' }
+  | { type: 'export'; request: ExportRequest }
+  | { type: 'compareVariants' }
+  /** A bundle zip, or model.json and its shards (bytes transferred). */
+  | { type: 'importModel'; files: UploadFile[] }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -144,7 +154,7 @@ export type CommandBody =
 export type Command = CommandBody & { v: ProtocolVersion; id: number };
 export type CommandType = Command['type'];
 
-export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'export', 'compareVariants', 'importModel', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 
@@ -164,13 +174,19 @@ export type EventBody =
   | { type: 'dataset'; requestId: number; report: DatasetReport }
   | { type: 'dataError'; requestId: number; failure: DataFailure }
   | { type: 'evaluation'; runId: string; evaluation: Evaluation }
-  | { type: 'prediction'; requestId: number; prediction: Prediction };
+  | { type: 'prediction'; requestId: number; prediction: Prediction }
+  /** Export commands: `requestId` is the command's id. */
+  | { type: 'exported'; requestId: number; file: ExportedFile }
+  | { type: 'variants'; requestId: number; report: VariantsReport }
+  | { type: 'imported'; requestId: number; report: ImportReport }
+  | { type: 'exportError'; requestId: number; error: SerializedError };
 
 export type WorkerEvent = EventBody & { v: ProtocolVersion };
 export type EventType = WorkerEvent['type'];
 
 export const EVENT_TYPES = [
   'ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error', 'dataProgress', 'dataset', 'dataError', 'evaluation', 'prediction',
+  'exported', 'variants', 'imported', 'exportError',
 ] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.
@@ -243,12 +259,13 @@ export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
   if (event.type === 'evaluation' && event.evaluation.actual && event.evaluation.predicted) {
     return [event.evaluation.actual.buffer as ArrayBuffer, event.evaluation.predicted.buffer as ArrayBuffer];
   }
+  if (event.type === 'exported') return [event.file.bytes];
   return [];
 }
 
 /** The buffers a command hands over (uploads and image predictions). */
 export function commandTransferables(body: CommandBody): ArrayBuffer[] {
-  if (body.type === 'upload') return body.files.map((f) => f.bytes);
+  if (body.type === 'upload' || body.type === 'importModel') return body.files.map((f) => f.bytes);
   if (body.type === 'predict' && body.input.kind === 'image') return [body.input.bytes];
   return [];
 }

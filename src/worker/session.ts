@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
 import { isDataError, type ImageDecoder, type ReadFile } from '../data';
 import { DataSession } from './data-session';
+import { ExportSession, type RunOutcome } from './export-session';
 import type { LoadedData } from './dataset-report';
 import { buildEvaluation, encodeInput, predictOne, predictRows } from './evaluate';
 import { RunControl, macrotaskYield } from './control';
@@ -46,6 +47,8 @@ export interface SessionOptions {
   readBuiltin?: ReadFile;
   /** Decodes uploaded images (the worker: `browserDecoder`). */
   decodeImage?: ImageDecoder;
+  /** The bytes of tfjs's dist/tf.min.js, which bundles carry (the worker fetches its Vite asset URL). */
+  loadRuntime?: () => Promise<Uint8Array>;
   /** Metrics and progress are posted at most once per this many ms (default 100). */
   postIntervalMs?: number;
   /** Steps reported as `compiling` (default 2). */
@@ -73,6 +76,8 @@ export class TrainingSession {
   /** The last run's module and data: kept (weights usable) until the next run starts. */
   lastRun: BuiltRun | null = null;
   lastTrainer: Trainer | null = null;
+  /** The last finished or stopped run's backend, time and test metrics (for model cards). */
+  lastOutcome: RunOutcome | null = null;
   private control: RunControl | null = null;
   private running: Promise<void> | null = null;
   private readonly outbox: Outbox;
@@ -80,6 +85,7 @@ export class TrainingSession {
   private readonly timers: Timers;
   private readonly watchedDevices = new WeakSet<object>();
   readonly data: DataSession;
+  readonly exporter: ExportSession;
 
   constructor(private readonly opts: SessionOptions) {
     this.timers = opts.timers ?? realTimers;
@@ -87,6 +93,10 @@ export class TrainingSession {
       ...(opts.readBuiltin ? { readBuiltin: opts.readBuiltin } : {}),
       ...(opts.decodeImage ? { decodeImage: opts.decodeImage } : {}),
       now: () => this.timers.now(),
+    });
+    this.exporter = new ExportSession({
+      ...(opts.loadRuntime ? { loadRuntime: opts.loadRuntime } : {}),
+      ...(opts.decodeImage ? { decodeImage: opts.decodeImage } : {}),
     });
     this.outbox = new Outbox((e) => this.send(e), opts.postIntervalMs ?? 100, this.timers);
     this.yieldToEventLoop = opts.yieldToEventLoop ?? macrotaskYield();
@@ -146,7 +156,17 @@ export class TrainingSession {
       case 'configureData':
         return; // accepted here; run by dispatchData after the reply
       case 'predict':
+        if (cmd.model === 'imported') return;
         if (!this.lastRun?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error('`predict` needs a trained model: train one first (and wait for it to end)');
+        return;
+      case 'export':
+      case 'compareVariants':
+        if (!this.lastRun?.data || !this.lastOutcome || ACTIVE_STATUSES.includes(this.status)) {
+          throw new Error(`\`${cmd.type}\` needs a finished or stopped run; the status is ${this.status}`);
+        }
+        return;
+      case 'importModel':
+        if (ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`importModel\` waits for the run to end; the status is ${this.status}`);
         return;
       default:
         assertNever(cmd, 'command');
@@ -176,13 +196,43 @@ export class TrainingSession {
         void this.data.enqueue(async () => this.data.configure(cmd.choices)).then(done, failed);
         return;
       case 'predict':
-        void this.predict(cmd.input).then(
+        void (cmd.model === 'imported' ? this.data.settled().then(() => this.exporter.predictImported(cmd.input, this.data.current)) : this.predict(cmd.input)).then(
           (prediction) => this.send({ type: 'prediction', requestId, prediction }),
           failed,
         );
         return;
+      case 'export':
+      case 'compareVariants':
+      case 'importModel':
+        this.dispatchExport(cmd);
+        return;
       default:
         return;
+    }
+  }
+
+  /** Export commands run after their reply; a failure comes back as `exportError` with the command's id. */
+  private dispatchExport(cmd: Extract<Command, { type: 'export' | 'compareVariants' | 'importModel' }>): void {
+    const requestId = cmd.id;
+    const failed = (err: unknown) => {
+      const error = serializeError(err);
+      this.send({ type: 'exportError', requestId, error });
+      this.log('warn', `${cmd.type}: ${error.name}: ${error.message}`);
+    };
+    const run = this.lastRun;
+    const outcome = this.lastOutcome;
+    if (cmd.type === 'export') {
+      void this.exporter.export(run!, outcome!, cmd.request).then((file) => {
+        this.send({ type: 'exported', requestId, file });
+        this.log('info', `exported ${file.fileName} (${file.bytes.byteLength} bytes)`);
+      }, failed);
+    } else if (cmd.type === 'compareVariants') {
+      void this.exporter.variants(run!).then((report) => this.send({ type: 'variants', requestId, report }), failed);
+    } else {
+      void this.data
+        .settled()
+        .then(() => this.exporter.import(cmd.files, this.data.current))
+        .then((report) => this.send({ type: 'imported', requestId, report }), failed);
     }
   }
 
@@ -259,10 +309,11 @@ export class TrainingSession {
       await trainer.fit(built.module, { trainDataloaders: built.train, ...(built.val ? { valDataloaders: built.val } : {}) });
       if (control.failure) throw control.failure;
       const status = control.stopRequested ? 'stopped' : 'finished';
-      if (status === 'finished') await this.evaluate(runId, built, trainer);
+      const testMetrics = status === 'finished' ? await this.evaluate(runId, built, trainer) : {};
       this.outbox.flush();
       const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
       const durationMs = this.timers.now() - t0;
+      this.lastOutcome = { backend: tf.getBackend(), durationMs, testMetrics, epochs: trainer.currentEpoch };
       this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);
@@ -276,8 +327,8 @@ export class TrainingSession {
   }
 
   /** `trainer.test` on the held-out split, then the evaluation pass the Evaluate step shows. */
-  private async evaluate(runId: string, built: BuiltRun, trainer: Trainer): Promise<void> {
-    if (!built.test || !built.testSplit || !built.data) return;
+  private async evaluate(runId: string, built: BuiltRun, trainer: Trainer): Promise<Record<string, number>> {
+    if (!built.test || !built.testSplit || !built.data) return {};
     const t0 = this.timers.now();
     const [results] = await trainer.test(built.module, { dataloaders: built.test });
     const metrics = Object.fromEntries(Object.entries(results ?? {}).filter(([k, v]) => k.startsWith('test_') && Number.isFinite(v)));
@@ -287,6 +338,7 @@ export class TrainingSession {
     this.send({ type: 'evaluation', runId, evaluation });
     const note = built.testSplit === 'validation' ? ' (no separate test split: the validation rows)' : '';
     this.log('info', `evaluated on ${evaluation.count} ${built.testSplit} rows${note} in ${Math.round(this.timers.now() - t0)} ms`);
+    return metrics;
   }
 
   /** Frees the previous run's data, weights and optimizer state. */
@@ -295,6 +347,7 @@ export class TrainingSession {
     this.lastRun?.dispose();
     this.lastRun = null;
     this.lastTrainer = null;
+    this.lastOutcome = null;
   }
 
   private onBackend(runId: string, info: BackendInfo, control: RunControl): void {

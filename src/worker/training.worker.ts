@@ -3,6 +3,7 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import tfRuntimeUrl from '@tensorflow/tfjs/dist/tf.min.js?url';
 import * as tf from '@tensorflow/tfjs-core';
 import { browserDecoder, fetchReader } from '../data';
 import { TrainingSession } from './session';
@@ -26,6 +27,12 @@ const session = new TrainingSession({
   // Built-ins are packed into public/datasets by `npm run data` and served from the app's own origin.
   readBuiltin: fetchReader(new URL(`${import.meta.env.BASE_URL}datasets`, self.location.origin).href),
   decodeImage: browserDecoder,
+  // Bundles carry the same tfjs build the studio runs, served as an asset of the app (no CDN).
+  loadRuntime: async () => {
+    const res = await fetch(tfRuntimeUrl);
+    if (!res.ok) throw new Error(`the tfjs runtime (${tfRuntimeUrl}) could not be fetched: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  },
   // Vite renames assets with a hash, so the backend gets each binary's URL by its original name.
   wasmPaths: {
     'tfjs-backend-wasm.wasm': wasmPlain,
