@@ -45,15 +45,31 @@ function pixelsNear(page: Page, hex: string): Promise<number> {
 
 test('two runs from the page are listed, compared on one chart, and kept across a reload', async ({ studio, page }) => {
   await studio.open(QUERY);
-  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
 
   await test.step('two short runs each get a row', async () => {
+    // The panel is below every step's content: here the Data step's.
+    await expect(page.getByTestId('step.data')).toHaveAttribute('aria-current', 'step');
+    await expect(page.getByTestId('runs.table')).toBeVisible();
+    // Long tasks from the first click on Train on: the panel follows the run while it trains.
+    await page.evaluate(() => {
+      const w = window as unknown as { __runsLongTasks: number[]; __runsStart: number };
+      w.__runsLongTasks = [];
+      w.__runsStart = Infinity;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.startTime >= w.__runsStart) w.__runsLongTasks.push(Math.round(e.duration));
+      }).observe({ type: 'longtask' });
+      document.querySelector('[data-testid="train.start"]')!.addEventListener('pointerdown', () => (w.__runsStart = performance.now()), { once: true, capture: true });
+    });
     for (let i = 1; i <= 2; i++) {
       // Two epochs, then one: the runs share a seed, so the first run's longer curve is what keeps it visible under the second.
       if (i === 2) await page.getByTestId('train.epochs').fill('1');
       await studio.button('start').click();
       await studio.waitForStatus('finished');
       await expect(rows(page)).toHaveCount(i);
+      if (i === 1) {
+        const longTasks = await page.evaluate(() => (window as unknown as { __runsLongTasks: number[] }).__runsLongTasks);
+        expect(longTasks, 'main-thread tasks over 50 ms during a run with the runs panel visible').toEqual([]);
+      }
     }
     const ids = await rowIds(page);
     expect(new Set(ids).size).toBe(2);
@@ -77,7 +93,6 @@ test('two runs from the page are listed, compared on one chart, and kept across 
   await test.step('a reload keeps both runs with their results', async () => {
     await expect.poll(() => storedCount(page), { timeout: 10_000 }).toBe(2);
     await studio.open(QUERY);
-  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
     await expect(rows(page)).toHaveCount(2);
     expect((await rowIds(page)).sort()).toEqual([...ids].sort());
     for (const id of ids) await expect(page.getByTestId(`runs.row.${id}`)).toContainText('finished');
@@ -91,7 +106,6 @@ test('two runs from the page are listed, compared on one chart, and kept across 
     await expect(rows(page)).toHaveCount(1);
     await expect.poll(() => storedCount(page), { timeout: 10_000 }).toBe(1);
     await studio.open(QUERY);
-  await studio.page.getByTestId('step.train').click(); // the runs panel lives on the Train step
     await expect(rows(page)).toHaveCount(1);
     expect(await rowIds(page)).toEqual([ids[1]]);
   });

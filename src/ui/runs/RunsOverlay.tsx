@@ -1,5 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { setOverlayMetric, useRunsStore, type RunEntry } from '../../store/runs';
 import { downsample } from '../charts/downsample';
 import { drawLines, type PlotSeries } from '../charts/plot';
@@ -14,31 +13,49 @@ const HEIGHT = 240;
  * recharts, for the reason LossChart gives (a recharts redraw is a long task
  * on these machines); each curve is downsampled to about one point per pixel.
  * The runs store copies a live run's series at most twice a second, so this
- * redraws at most that often while training.
+ * redraws at most that often while training, and only when a selected run
+ * changed. Like the table, it renders from a deferred copy of the runs, after
+ * the click or worker message that changed them.
  */
 export function RunsOverlay() {
   const chosen = useRunsStore((s) => s.overlayMetric);
   const selectedIds = useRunsStore((s) => s.selected);
-  const runs = useRunsStore((s) => s.runs);
-  const selected = useRunsStore(useShallow((s) => s.selected.map((id) => s.runs.find((r) => r.id === id)).filter((r): r is RunEntry => r !== undefined)));
+  const runs = useDeferredValue(useRunsStore((s) => s.runs));
+  const selected = useSelectedRuns(runs, selectedIds);
   const names = useMemo(() => metricNames(runs, selectedIds), [runs, selectedIds]);
   const metric = pickMetric(names, chosen);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
+  const [scheme, setScheme] = useState(0);
+  // Read once: getComputedStyle after a commit forces a style recalculation of the whole page inside that task.
+  const colors = useRef<{ axis: string; grid: string } | null>(null);
 
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
     const ro = new ResizeObserver(([entry]) => setWidth(Math.floor(entry!.contentRect.width)));
     ro.observe(el);
-    return () => ro.disconnect();
+    // A switch to dark mode changes the CSS colours: read them again and redraw.
+    const dark = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+    const onScheme = () => {
+      colors.current = null;
+      setScheme((n) => n + 1);
+    };
+    dark?.addEventListener('change', onScheme);
+    return () => {
+      ro.disconnect();
+      dark?.removeEventListener('change', onScheme);
+    };
   }, []);
 
   useEffect(() => {
     const el = canvas.current;
     if (!el || width === 0) return;
-    const style = getComputedStyle(el);
-    const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    if (!colors.current) {
+      const style = getComputedStyle(el);
+      const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+      colors.current = { axis: color('--muted', '#5f6b7a'), grid: color('--grid', '#e6e9ee') };
+    }
     const series: PlotSeries[] = metric
       ? selected.map((r, i) => {
           const pts = r.series[metric] ?? [];
@@ -47,8 +64,8 @@ export function RunsOverlay() {
           return { points: downsample(pts, Math.max(50, width)), color: runColor(i), dots: pts.length > 0 && pts.length * 3 <= span };
         })
       : [];
-    drawLines(el, width, HEIGHT, series, { axis: color('--muted', '#5f6b7a'), grid: color('--grid', '#e6e9ee') });
-  }, [selected, metric, width]);
+    drawLines(el, width, HEIGHT, series, colors.current);
+  }, [selected, metric, width, scheme]);
 
   const drawn = metric ? selected.filter((r) => (r.series[metric]?.length ?? 0) > 0) : [];
   return (
@@ -81,6 +98,18 @@ export function RunsOverlay() {
       </div>
     </figure>
   );
+}
+
+/** The selected runs in selection order; the same array while none of them changed, so the canvas is not redrawn for others. */
+function useSelectedRuns(runs: readonly RunEntry[], ids: readonly string[]): RunEntry[] {
+  const last = useRef<RunEntry[]>([]);
+  return useMemo(() => {
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const next = ids.map((id) => byId.get(id)).filter((r): r is RunEntry => r !== undefined);
+    const prev = last.current;
+    if (next.length !== prev.length || next.some((r, i) => r !== prev[i])) last.current = next;
+    return last.current;
+  }, [runs, ids]);
 }
 
 function describe(metric: string | null, runs: readonly RunEntry[]): string {

@@ -59,7 +59,22 @@ function flatten(prefix: string, v: unknown, out: Record<string, Primitive>, dep
  * the config and of the recipe, flattened with dotted keys.
  */
 export function runParams(run: RunEntry): Record<string, Primitive> {
-  const config: Obj = isObj(run.config) ? (run.config as unknown as Obj) : {};
+  if (!isObj(run.config)) return paramsOf({});
+  const cached = paramCache.get(run.config);
+  if (cached) return cached;
+  const params = paramsOf(run.config as unknown as Obj);
+  paramCache.set(run.config, params);
+  return params;
+}
+
+/**
+ * A run's config object is kept as is while the run trains (only its series
+ * and status change), so its parameters are worked out once, not on every
+ * render of the table.
+ */
+const paramCache = new WeakMap<object, Record<string, Primitive>>();
+
+function paramsOf(config: Obj): Record<string, Primitive> {
   const spec = isObj(config.spec) ? config.spec : null;
   const recipe = spec && isObj(spec.recipe) ? spec.recipe : null;
   const optimizer = recipe && isObj(recipe.optimizer) ? recipe.optimizer : null;
@@ -107,13 +122,12 @@ export function buildColumns(runs: readonly RunEntry[]): Column[] {
     return vs.length < runs.length || new Set(vs).size > 1;
   };
   const keys = [...PRIMARY.filter((k) => values.has(k)), ...[...values.keys()].filter((k) => !PRIMARY.includes(k) && varies(k)).sort()];
-  const byRun = new Map(runs.map((r, i) => [r, params[i]!]));
   const paramCols: Column[] = keys.map((k) => ({
     id: `param:${k}`,
     label: k,
     numeric: values.get(k)!.every((v) => typeof v === 'number'),
     value: (r) => {
-      const v = (byRun.get(r) ?? runParams(r))[k];
+      const v = runParams(r)[k];
       return v === undefined ? null : typeof v === 'boolean' ? String(v) : v;
     },
   }));
