@@ -43,3 +43,20 @@ test('pause, resume and stop from the page; then a second run starts and finishe
     expect(loss).toHaveLength(16); // 512 samples / batch 32, every step
   });
 });
+
+test('keyboard shortcuts: T trains, P pauses and resumes, S stops; keys typed in a field do nothing', async ({ studio }) => {
+  await studio.open('?maxEpochs=1000');
+  const epochs = studio.page.getByTestId('train.epochs');
+  await epochs.focus();
+  await studio.page.keyboard.press('t');
+  await expect(studio.status).toHaveText('idle');
+  await studio.page.locator('body').click({ position: { x: 5, y: 5 } });
+  await studio.page.keyboard.press('t');
+  await studio.waitForStatus('training');
+  await studio.page.keyboard.press('p');
+  await studio.waitForStatus('paused', 30_000);
+  await studio.page.keyboard.press('p');
+  await studio.waitForStatus('training', 30_000);
+  await studio.page.keyboard.press('s');
+  await studio.waitForStatus('stopped', 30_000);
+});

@@ -4,6 +4,14 @@ import { downsample } from './downsample';
 import { niceTicks } from './plot';
 
 describe('chart helpers', () => {
+  it('100,000 points draw as one point per pixel, the store keeping them all', () => {
+    const pts = Array.from({ length: 100_000 }, (_, i) => ({ step: i, value: Math.exp(-i / 20_000) + (i === 77_777 ? 5 : 0) }));
+    const d = downsample(pts, 800);
+    expect(d).toHaveLength(800);
+    expect(pts).toHaveLength(100_000);
+    expect(d.some((p) => p.step === 77_777)).toBe(true); // the spike survives
+    expect(d.map((p) => p.step)).toEqual([...d.map((p) => p.step)].sort((a, b) => a - b));
+  });
   it('downsample keeps the ends and the spikes, and leaves short series alone', () => {
     const pts = Array.from({ length: 10_000 }, (_, i) => ({ step: i, value: i === 5000 ? 100 : 1 }));
     const d = downsample(pts, 200);

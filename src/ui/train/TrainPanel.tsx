@@ -1,7 +1,9 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { pauseRun, resumeRun, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
 import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
+import { useTrainShortcuts } from './shortcuts';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   idle: 'Ready to train',
@@ -33,6 +35,22 @@ function Controls() {
     return r && !r.ok ? (r.errors[0]?.message ?? 'the model has errors') : null;
   });
   const canPause = status === 'compiling' || status === 'training' || status === 'preparing';
+  const shortcuts = useMemo(
+    () => ({
+      start: () => {
+        if (!active && blocked === null) void startRun();
+      },
+      togglePause: () => {
+        if (canPause) void pauseRun();
+        else if (status === 'paused') void resumeRun();
+      },
+      stop: () => {
+        if (active) void stopRun();
+      },
+    }),
+    [active, blocked, canPause, status],
+  );
+  useTrainShortcuts(shortcuts);
   return (
     <div className="controls">
       <label className="field">
@@ -62,19 +80,22 @@ function Controls() {
         />
       </label>
       <div className="buttons">
-        <button type="button" className="primary" data-testid="train.start" disabled={active || blocked !== null} title={blocked ?? undefined} onClick={() => void startRun()}>
+        <button type="button" className="primary" data-testid="train.start" aria-keyshortcuts="T" disabled={active || blocked !== null} title={blocked ?? 'Train (T)'} onClick={() => void startRun()}>
           Train
         </button>
-        <button type="button" data-testid="train.pause" disabled={!canPause} onClick={() => void pauseRun()}>
+        <button type="button" data-testid="train.pause" aria-keyshortcuts="P" title="Pause (P)" disabled={!canPause} onClick={() => void pauseRun()}>
           Pause
         </button>
-        <button type="button" data-testid="train.resume" disabled={status !== 'paused'} onClick={() => void resumeRun()}>
+        <button type="button" data-testid="train.resume" aria-keyshortcuts="P" title="Resume (P)" disabled={status !== 'paused'} onClick={() => void resumeRun()}>
           Resume
         </button>
-        <button type="button" data-testid="train.stop" disabled={!active} onClick={() => void stopRun()}>
+        <button type="button" data-testid="train.stop" aria-keyshortcuts="S" title="Stop (S)" disabled={!active} onClick={() => void stopRun()}>
           Stop
         </button>
       </div>
+      <p className="muted keys" data-testid="train.keys">
+        Keys: <kbd>T</kbd> train · <kbd>P</kbd> pause / resume · <kbd>S</kbd> stop
+      </p>
       {blocked && (
         <p className="blocked" data-testid="train.blocked">
           Train is off: {blocked}. Fix it in the Model step.
