@@ -17,6 +17,8 @@ test('a CSV through the file input: preview, target choice, one epoch of trainin
   await expect(page.getByTestId('data.balance')).toContainText('red');
   await page.getByTestId('data.target').selectOption('label');
   await expect(page.getByTestId('data.balance')).toContainText('large');
+  // Augmentation is for images: a table offers none.
+  await expect(page.getByTestId('data.augmentation')).toHaveCount(0);
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   const runs = await studio.state('runs');
@@ -68,9 +70,17 @@ test('a zip of class folders: classes and thumbnails, one epoch of training', as
   await expect(classes).toContainText('dark');
   await expect(classes).toContainText('light');
   await expect(classes.locator('canvas')).toHaveCount(8);
+  // Augmentation for the training batches: the mild preset, then no rotation.
+  await page.getByTestId('data.augment.mild').click();
+  await page.getByTestId('data.augment.maxRotation').fill('0');
+  await expect(page.getByTestId('data.augment.summary')).toContainText('horizontal flip, shift ±10%, brightness ±0.1');
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   await expect(page.getByTestId('step.evaluate.choice')).toHaveText(/^accuracy \d/);
+  const run = (await studio.state('runs')).at(-1)!;
+  expect(run.config.augmentation).toEqual({ flipHorizontal: true, flipVertical: false, maxShift: 0.1, maxRotation: 0, maxBrightness: 0.1 });
+  const logs = (await studio.state('logs')).map((l) => l.message);
+  expect(logs.some((m) => m.includes('augmentation: horizontal flip, shift ±10%, brightness ±0.1'))).toBe(true);
 });
 
 test('the CSV fixture is a real semicolon CSV with decimal commas', () => {

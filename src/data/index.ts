@@ -57,7 +57,7 @@ export {
 export { resizeImage, toChannels, toRgbaBytes, type RgbaImage, type ResizeMethod } from './images/resize';
 export { imageFormat, imageSize, hasImageExtension, IMAGE_EXTENSIONS, type ImageFormat } from './images/sniff';
 export { browserDecoder, canDecodeInThisEnvironment } from './images/decode-browser';
-export { checkAugmentation, isNoAugmentation, NO_AUGMENTATION, MILD_AUGMENTATION, type AugmentationSpec } from './images/augment';
+export { checkAugmentation, describeAugmentation, isNoAugmentation, NO_AUGMENTATION, MILD_AUGMENTATION, type AugmentationSpec } from './images/augment';
 export { augmentBatch, rotateAndShift } from './images/augment-tf';
 
 // Built-ins

@@ -1,7 +1,7 @@
 /**
  * The model card (Markdown) and the metric history (CSV) of a bundle.
  */
-import type { PreprocessingSpec } from '../data';
+import { describeAugmentation, type AugmentationSpec, type PreprocessingSpec } from '../data';
 import { formatCount, summaryTable, type ModelSpec, type ScheduleSpec, type Task } from '../models';
 import { csvCell, markdownText } from './text';
 
@@ -20,6 +20,8 @@ export interface CardInfo {
   trainingTimeMs: number;
   /** Epochs actually run (early stopping may end sooner than the recipe's). */
   epochs?: number;
+  /** Training-time augmentation (image datasets), if any. */
+  augmentation?: AugmentationSpec | null;
   /** ISO time of the export (default: now). */
   createdAt?: string;
 }
@@ -92,6 +94,7 @@ export function modelCard(info: CardInfo, spec: ModelSpec, preprocessing: Prepro
     `- Batch size ${r.batchSize}, ${r.epochs} epochs planned${info.epochs !== undefined ? `, ${info.epochs} run` : ''}${r.earlyStopping ? `; early stopping on ${markdownText(r.earlyStopping.monitor)} (${r.earlyStopping.mode}, patience ${r.earlyStopping.patience})` : ''}.`,
     `- Gradient clipping: ${r.gradientClipVal ? `global norm ${fixed(r.gradientClipVal)}` : 'none'}.`,
     `- Seed: ${r.seed === null ? 'none (random)' : r.seed}.`,
+    ...(info.augmentation ? [`- Augmentation of training batches: ${describeAugmentation(info.augmentation)}.`] : []),
     '',
     '## Results on the test split',
     '',

@@ -3,6 +3,7 @@
  * the worker client's callbacks and the UI's handlers call them directly.
  */
 import { TrainingClient, type ClientOptions } from '../worker/client';
+import { isNoAugmentation } from '../data/images/augment';
 import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type RunConfig, type WorkerEvent } from '../worker/protocol';
 import { DEFAULT_RUN } from './config';
 import { reduceEvent } from './events';
@@ -89,6 +90,8 @@ export async function startRun(overrides: Partial<RunConfig> = {}): Promise<stri
     spec: s.spec,
     accelerator: s.accelerator,
     maxEpochs: s.maxEpochs,
+    // Augmentation is for images; a table (or no dataset yet) never gets it.
+    ...(s.dataset?.inputShape.length === 3 && !isNoAugmentation(s.augmentation) ? { augmentation: { ...s.augmentation } } : {}),
     ...nextRunHooks,
     ...overrides,
   };

@@ -1,4 +1,5 @@
 /** The data step's actions: built-ins, uploads, and the target/task/split choices. */
+import { checkAugmentation, type AugmentationSpec } from '../data/images/augment';
 import type { BuiltinRequest, DataChoices, PredictInput, UploadFile, UploadOptions } from '../worker/protocol';
 import { serializeError } from '../worker/protocol';
 import { requireClient } from './actions';
@@ -55,4 +56,10 @@ export async function predict(input: PredictInput): Promise<void> {
   } catch (err) {
     useStore.setState({ predicting: null, predictionError: serializeError(err).message });
   }
+}
+
+/** Changes the training-time augmentation of the next runs (checked here, so a bad value never reaches the worker). */
+export function setAugmentation(patch: Partial<AugmentationSpec>): void {
+  const next = checkAugmentation({ ...useStore.getState().augmentation, ...patch });
+  useStore.setState({ augmentation: next });
 }

@@ -4,6 +4,7 @@
  * functions in actions.ts (no hooks needed in a message handler).
  */
 import { create } from 'zustand';
+import { NO_AUGMENTATION, type AugmentationSpec } from '../data/images/augment';
 import { DEFAULT_RUN } from './config';
 import type {
   AcceleratorChoice,
@@ -101,6 +102,8 @@ export interface DataSlice {
   dataLoading: { requestId: number; what: string; progress: DataProgress | null } | null;
   /** The last load that failed (the previous dataset stays loaded). */
   dataError: DataFailure | null;
+  /** Training-time augmentation for image datasets (sent with a run only when the dataset has images). */
+  augmentation: AugmentationSpec;
 }
 
 export type StepName = 'data' | 'model' | 'train' | 'evaluate' | 'export';
@@ -154,7 +157,7 @@ export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, log
 export const initialRuns: RunsSlice = { runs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };
-export const initialData: DataSlice = { dataset: null, dataLoading: null, dataError: null };
+export const initialData: DataSlice = { dataset: null, dataLoading: null, dataError: null, augmentation: NO_AUGMENTATION };
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
 export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: null };
 export const initialUi: UiSlice = { step: 'data' };

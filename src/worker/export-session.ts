@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
-import { applyPreprocessing, type EncodedDataset, type ImageDecoder, type PreprocessingSpec } from '../data';
+import { applyPreprocessing, type AugmentationSpec, type EncodedDataset, type ImageDecoder, type PreprocessingSpec } from '../data';
 import {
   MODEL_JSON,
   checkSchema,
@@ -39,6 +39,8 @@ export interface RunOutcome {
   durationMs: number;
   testMetrics: Record<string, number>;
   epochs: number;
+  /** What the training batches got, for the model card. */
+  augmentation?: AugmentationSpec | null;
 }
 
 export interface ExportSessionOptions {
@@ -113,6 +115,7 @@ export class ExportSession {
       backend: outcome.backend,
       trainingTimeMs: outcome.durationMs,
       epochs: outcome.epochs,
+      augmentation: outcome.augmentation ?? null,
     };
     if (ds.task === 'classification') card.numClasses = ds.labelNames.length;
     return card;

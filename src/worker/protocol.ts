@@ -12,6 +12,7 @@
  * `predict` with `model: 'imported'`, and the `exported`, `variants`,
  * `imported` and `exportError` events.
  */
+import type { AugmentationSpec } from '../data/images/augment';
 import type { ModelSpec } from '../models/spec';
 import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, UploadFile, UploadOptions } from './protocol-data';
 import type { ExportRequest, ExportedFile, ImportReport, VariantsReport } from './protocol-export';
@@ -56,6 +57,12 @@ export interface RunConfig {
   learningRate?: number;
   /** Overrides the recipe's seed. */
   seed?: number;
+  /**
+   * Random flips, shifts, rotations and brightness changes applied to every
+   * training batch on the device (image datasets only; never to validation,
+   * test or prediction batches). Absent or null for none.
+   */
+  augmentation?: AugmentationSpec | null;
   /** Training batches per epoch at most (a quick run on a subset). */
   limitTrainBatches?: number;
   /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */

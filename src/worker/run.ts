@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // the CPU backend holds them until then (tfjs moves them on first use).
 import '@tensorflow/tfjs-backend-cpu';
 import { DataLoader, EarlyStopping, seedEverything, type Batch, type Callback, type LightningModule, type StepOutput, type TrainerOptions } from '../lightning';
-import { toTensorDataset, type EncodedDataset } from '../data';
+import { augmentBatch, checkAugmentation, describeAugmentation, isNoAugmentation, toTensorDataset, type AugmentationSpec, type EncodedDataset } from '../data';
 import {
   buildPreset,
   createModule,
@@ -36,6 +36,8 @@ export interface BuiltRun {
   data: LoadedData | null;
   spec: ModelSpec | null;
   info: TaskInfo | null;
+  /** What the training batches get (null: nothing); validation, test and predictions never do. */
+  augmentation: AugmentationSpec | null;
   /** From the recipe (gradient clipping); the session adds its own. */
   trainerOptions: TrainerOptions;
   /** The recipe's callbacks (early stopping). */
@@ -63,6 +65,13 @@ export function validateRunConfig(c: RunConfig): void {
   }
   if (c.seed !== undefined && !isInt(c.seed)) throw bad('seed', 'an integer', c.seed);
   if (c.limitTrainBatches !== undefined && (!isInt(c.limitTrainBatches) || c.limitTrainBatches < 1)) throw bad('limitTrainBatches', 'a positive integer', c.limitTrainBatches);
+  if (c.augmentation !== undefined && c.augmentation !== null) {
+    try {
+      checkAugmentation(c.augmentation);
+    } catch (err) {
+      throw new Error(`\`augmentation\`: ${(err as Error).message}`);
+    }
+  }
   const nan = c.debug?.injectNaNAtStep;
   if (nan !== undefined && (!isInt(nan) || nan < 0)) throw bad('debug.injectNaNAtStep', 'a non-negative integer', nan);
 }
@@ -82,6 +91,25 @@ export function injectNaN(module: LightningModule, debug: RunDebug | undefined):
     if (out instanceof tf.Tensor) return tf.mul(out, NaN) as tf.Scalar;
     if (out && typeof out === 'object' && 'loss' in out && out.loss instanceof tf.Tensor) return { ...out, loss: tf.mul(out.loss, NaN) as tf.Scalar };
     return out;
+  };
+}
+
+/**
+ * Augments the training batches of a module in Lightning's place for it,
+ * `onAfterBatchTransfer` while `trainer.training`: on the device, inside the
+ * step, with a draw seeded by the run's seed and the global step (so a seeded
+ * run, and a resumed one, sees the same images). The loop disposes both the
+ * raw and the returned batch.
+ */
+export function applyAugmentation(module: LightningModule, spec: AugmentationSpec, seed: number): void {
+  const original = module.onAfterBatchTransfer.bind(module);
+  module.onAfterBatchTransfer = async (batch: Batch, dataloaderIdx: number): Promise<Batch> => {
+    const b = await original(batch, dataloaderIdx);
+    if (!module.trainer?.training || !Array.isArray(b) || b.length === 0) return b;
+    const [x, ...rest] = b;
+    if (x!.rank !== 4) throw new Error(`augmentation needs image batches [batch, height, width, channels], got shape [${x!.shape.join(', ')}]`);
+    const stepSeed = (Math.abs(seed) % 1_000_003) * 65_537 + module.globalStep;
+    return [augmentBatch(x as tf.Tensor4D, spec, stepSeed), ...rest];
   };
 }
 
@@ -125,6 +153,15 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
   const usedSeed = seedEverything(seed ?? undefined);
   const module: SpecModule = createModule(moduleSpec, info);
   injectNaN(module, config.debug);
+  const augmentation = config.augmentation && !isNoAugmentation(config.augmentation) ? config.augmentation : null;
+  if (augmentation) {
+    if (ds.inputShape.length !== 3) {
+      module.dispose();
+      throw new Error(`\`augmentation\` applies to image datasets; ${JSON.stringify(ds.name)} has rows of shape [${ds.inputShape.join(', ')}]. Turn augmentation off or load images.`);
+    }
+    applyAugmentation(module, augmentation, usedSeed);
+    notes.push(`augmentation: ${describeAugmentation(augmentation)}`);
+  }
   const owned: Array<{ dispose(): void }> = [];
   const loader = (split: 'train' | 'validation' | 'test', role: 'train' | 'val' | 'test'): DataLoader | null => {
     if (ds.splits[split].length === 0) return null;
@@ -154,6 +191,7 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
     data,
     spec,
     info,
+    augmentation,
     trainerOptions,
     callbacks,
     summary:

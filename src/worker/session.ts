@@ -313,7 +313,7 @@ export class TrainingSession {
       this.outbox.flush();
       const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
       const durationMs = this.timers.now() - t0;
-      this.lastOutcome = { backend: tf.getBackend(), durationMs, testMetrics, epochs: trainer.currentEpoch };
+      this.lastOutcome = { backend: tf.getBackend(), durationMs, testMetrics, epochs: trainer.currentEpoch, augmentation: built.augmentation ?? null };
       this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);

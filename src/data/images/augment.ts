@@ -35,6 +35,7 @@ export const MILD_AUGMENTATION: AugmentationSpec = {
 };
 
 export function checkAugmentation(spec: AugmentationSpec): AugmentationSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error(`augmentation must be an object, got ${JSON.stringify(spec)}`);
   const range = (key: 'maxShift' | 'maxRotation' | 'maxBrightness', max: number) => {
     const v = spec[key];
     if (!(typeof v === 'number' && v >= 0 && v <= max)) throw new Error(`\`${key}\` must be a number in [0, ${max}], got ${v}`);
@@ -50,4 +51,16 @@ export function checkAugmentation(spec: AugmentationSpec): AugmentationSpec {
 
 export function isNoAugmentation(spec: AugmentationSpec): boolean {
   return !spec.flipHorizontal && !spec.flipVertical && spec.maxShift === 0 && spec.maxRotation === 0 && spec.maxBrightness === 0;
+}
+
+/** One line for logs, run records and model cards, e.g. "horizontal flip, shift ±10%, rotation ±15°". */
+export function describeAugmentation(spec: AugmentationSpec | null | undefined): string {
+  if (!spec || isNoAugmentation(spec)) return 'none';
+  const parts: string[] = [];
+  if (spec.flipHorizontal) parts.push('horizontal flip');
+  if (spec.flipVertical) parts.push('vertical flip');
+  if (spec.maxShift > 0) parts.push(`shift ±${Number((spec.maxShift * 100).toFixed(1))}%`);
+  if (spec.maxRotation > 0) parts.push(`rotation ±${Number(spec.maxRotation.toFixed(1))}°`);
+  if (spec.maxBrightness > 0) parts.push(`brightness ±${Number(spec.maxBrightness.toFixed(2))}`);
+  return parts.join(', ');
 }

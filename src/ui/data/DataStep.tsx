@@ -4,6 +4,7 @@ import type { DataFailure, DatasetReport } from '../../worker/protocol';
 import { Thumb } from '../Thumb';
 import { droppedFiles, pickedFiles } from './files';
 import { DataTables } from './DataTables';
+import { Augmentation } from './Augmentation';
 
 const BUILTINS: Array<{ name: string; title: string; toy?: boolean }> = [
   { name: 'mnist', title: 'MNIST digits' },
@@ -274,6 +275,7 @@ export function DataStep() {
               ))}
             </ul>
           )}
+          {report.inputShape.length === 3 && <Augmentation isDigits={report.name === 'mnist'} />}
           {report.image && <Images report={report} />}
           {report.table && <DataTables report={report} />}
         </div>
