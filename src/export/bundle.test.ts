@@ -84,6 +84,15 @@ describe('buildBundle', () => {
     expect(card).toContain('Dataset: people &lt;img src=x onerror=alert\\(1\\)&gt;.csv');
     expect(card).not.toContain('<img');
     expect(card).not.toContain('<script>');
+    expect(card).not.toContain('Augmentation');
+  });
+
+  it('names the training-time augmentation in the card when the run had one', async () => {
+    const input = tableInput();
+    input.card = { ...input.card, augmentation: { flipHorizontal: true, flipVertical: false, maxShift: 0.1, maxRotation: 15, maxBrightness: 0 } };
+    const card = decode((await bundleFiles(input))['model-card.md']);
+    input.model.dispose();
+    expect(card).toContain('- Augmentation of training batches: horizontal flip, shift ±10%, rotation ±15°.');
   });
 
   it('writes the history as CSV with step and epoch first and quoted odd names', async () => {

@@ -9,6 +9,8 @@ import { configFromQuery } from './config';
 import { setSaveFile } from './export';
 import { reduceEvent } from './events';
 import { initialState, useStore } from './state';
+import { setAugmentation } from './data';
+import type { RunConfig } from '../worker/protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,6 +33,34 @@ async function until(pred: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('startRun and augmentation', () => {
+  const images = { name: 'shapes.zip', inputShape: [8, 8, 1] } as never;
+  const table = { name: 'people.csv', inputShape: [4] } as never;
+  async function configOf(dataset: unknown): Promise<RunConfig> {
+    useStore.setState({ dataset: dataset as never });
+    // No worker is connected: the run fails to start, but the config it would have sent is in the store.
+    await startRun();
+    return useStore.getState().config!;
+  }
+
+  it('sends the augmentation with a run on images, a copy, and never on a table or when it is all off', async () => {
+    setAugmentation({ flipHorizontal: true, maxShift: 0.2 });
+    const c = await configOf(images);
+    expect(c.augmentation).toEqual({ flipHorizontal: true, flipVertical: false, maxShift: 0.2, maxRotation: 0, maxBrightness: 0 });
+    expect(c.augmentation).not.toBe(useStore.getState().augmentation);
+    expect((await configOf(table)).augmentation).toBeUndefined();
+    setAugmentation({ flipHorizontal: false, maxShift: 0 });
+    expect((await configOf(images)).augmentation).toBeUndefined();
+  });
+
+  it('refuses a bad setting in the page, keeping the last good one', () => {
+    setAugmentation({ maxRotation: 10 });
+    expect(() => setAugmentation({ maxShift: 2 })).toThrow('`maxShift` must be a number in [0, 0.5], got 2');
+    expect(useStore.getState().augmentation.maxRotation).toBe(10);
+    expect(useStore.getState().augmentation.maxShift).toBe(0);
+  });
+});
 
 describe('reduceEvent', () => {
   it('keeps every metric point across batches, in order, with the latest value per name', () => {
