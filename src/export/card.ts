@@ -22,6 +22,8 @@ export interface CardInfo {
   epochs?: number;
   /** Training-time augmentation (image datasets), if any. */
   augmentation?: AugmentationSpec | null;
+  /** The model this one was fine-tuned from (its file name), if any. */
+  startedFrom?: string;
   /** ISO time of the export (default: now). */
   createdAt?: string;
 }
@@ -94,6 +96,7 @@ export function modelCard(info: CardInfo, spec: ModelSpec, preprocessing: Prepro
     `- Batch size ${r.batchSize}, ${r.epochs} epochs planned${info.epochs !== undefined ? `, ${info.epochs} run` : ''}${r.earlyStopping ? `; early stopping on ${markdownText(r.earlyStopping.monitor)} (${r.earlyStopping.mode}, patience ${r.earlyStopping.patience})` : ''}.`,
     `- Gradient clipping: ${r.gradientClipVal ? `global norm ${fixed(r.gradientClipVal)}` : 'none'}.`,
     `- Seed: ${r.seed === null ? 'none (random)' : r.seed}.`,
+    ...(info.startedFrom ? [`- Started from the weights of ${markdownText(info.startedFrom)} (fine-tuning).`] : []),
     ...(info.augmentation ? [`- Augmentation of training batches: ${describeAugmentation(info.augmentation)}.`] : []),
     '',
     '## Results on the test split',

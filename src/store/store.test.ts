@@ -102,7 +102,7 @@ describe('reduceEvent', () => {
       prediction: { type: 'prediction', requestId: 8, prediction: { task: 'classification', labels: ['x', 'y'], probabilities: [0.9, 0.1], predicted: 0 } },
       exported: { type: 'exported', requestId: 10, file: { kind: 'tfjs', variant: 'float32', fileName: 'a-mlp-tfjs.zip', mime: 'application/zip', bytes: new ArrayBuffer(4), files: ['model.json'] } },
       variants: { type: 'variants', requestId: 11, report: { split: 'test', count: 1, variants: [] } },
-      imported: { type: 'imported', requestId: 12, report: { source: 'm.zip', kind: 'bundle', inputShape: [2], outputUnits: 2, trainedOn: 'a', cardMetrics: null, schema: null, dataset: null, evaluation: null } },
+      imported: { type: 'imported', requestId: 12, report: { source: 'm.zip', kind: 'bundle', inputShape: [2], outputUnits: 2, trainedOn: 'a', learningRate: 0.01, cardMetrics: null, schema: null, dataset: null, evaluation: null } },
       exportError: { type: 'exportError', requestId: 13, error: { name: 'Error', message: 'nope' } },
     };
     setSaveFile(() => {});

@@ -26,7 +26,7 @@ import {
   type SchemaReport,
   type VariantReport,
 } from '../export';
-import type { SpecModule } from '../models';
+import type { ModelSpec, SpecModule } from '../models';
 import type { LoadedData } from './dataset-report';
 import { buildEvaluation, encodeInput } from './evaluate';
 import { evaluateLayersModel, lossFor } from './model-eval';
@@ -41,6 +41,8 @@ export interface RunOutcome {
   epochs: number;
   /** What the training batches got, for the model card. */
   augmentation?: AugmentationSpec | null;
+  /** The imported model a fine-tuning run started from. */
+  startedFrom?: string;
 }
 
 export interface ExportSessionOptions {
@@ -81,6 +83,17 @@ function specModel(run: BuiltRun): tf.LayersModel {
 interface Imported {
   model: tf.LayersModel;
   meta: ImportedModel;
+  source: string;
+}
+
+/** What a fine-tuning run starts from: the imported bundle's spec and weights, and the data encoded its way. */
+export interface FineTuneSource {
+  source: string;
+  spec: ModelSpec;
+  /** The imported model's weights in `model.getWeights()` order (owned by the imported model: do not dispose). */
+  weights: tf.Tensor[];
+  /** The dataset encoded with the bundle's preprocessing (same rows and splits). */
+  data: LoadedData;
 }
 
 export class ExportSession {
@@ -116,6 +129,7 @@ export class ExportSession {
       trainingTimeMs: outcome.durationMs,
       epochs: outcome.epochs,
       augmentation: outcome.augmentation ?? null,
+      ...(outcome.startedFrom ? { startedFrom: outcome.startedFrom } : {}),
     };
     if (ds.task === 'classification') card.numClasses = ds.labelNames.length;
     return card;
@@ -214,7 +228,7 @@ export class ExportSession {
       source = MODEL_JSON;
     }
     this.disposeImported();
-    this.imported = { model: meta.model, meta };
+    this.imported = { model: meta.model, meta, source };
     const model = meta.model;
     const inputShape = model.inputs[0]!.shape.slice(1).map((d) => d ?? 0);
     const units = outputUnits(model);
@@ -224,6 +238,7 @@ export class ExportSession {
       inputShape,
       outputUnits: units,
       trainedOn: meta.card?.dataset ?? null,
+      learningRate: meta.spec?.recipe.optimizer.lr ?? null,
       cardMetrics: meta.card ? { ...meta.card.testMetrics } : null,
       schema: null,
       dataset: data?.dataset.name ?? null,
@@ -256,6 +271,33 @@ export class ExportSession {
     const probabilities = Array.from(outputs.values);
     const predicted = probabilities.indexOf(Math.max(...probabilities));
     return { task: 'classification', labels: [...ds.labelNames], probabilities, predicted };
+  }
+
+  /**
+   * Where continuing to train the imported model starts: its bundle's spec
+   * (architecture and recipe) and weights, and the loaded dataset encoded with
+   * the bundle's preprocessing (its scaling and category maps, not the
+   * dataset's), so the weights see the inputs they were trained on.
+   */
+  fineTuneSource(data: LoadedData | null): FineTuneSource {
+    const imp = this.imported;
+    if (!imp) throw new Error('`initFrom: "imported"` needs an imported model; load a bundle in the Export step first');
+    if (!imp.meta.spec) {
+      throw new Error(`\`initFrom: "imported"\` needs a bundle .zip (it carries the architecture and recipe); ${imp.source} alone can be evaluated and predicted with, not trained further`);
+    }
+    if (!data) throw new Error('`initFrom: "imported"` needs a dataset to train on; load one first');
+    const model = imp.model;
+    const inputShape = model.inputs[0]!.shape.slice(1).map((d) => d ?? 0);
+    const schema = schemaOf(imp.meta.preprocessing, data, inputShape, outputUnits(model));
+    if (!schema.ok) {
+      const issues = schema.issues.filter((i) => i.severity === 'error').map((i) => `${i.column ?? 'dataset'}: ${i.message}`);
+      throw new Error(`the imported model ${imp.source} does not fit ${data.dataset.name}: ${issues.join('; ')}`);
+    }
+    const ds = data.dataset;
+    const all = Int32Array.from({ length: ds.y.length }, (_, i) => i);
+    const view = encodedFor(imp.meta.preprocessing, data, all);
+    const dataset: EncodedDataset = { ...view, inputShape, splits: ds.splits, spec: imp.meta.preprocessing ?? ds.spec };
+    return { source: imp.source, spec: structuredClone(imp.meta.spec), weights: model.getWeights(), data: { ...data, dataset } };
   }
 
   disposeImported(): void {

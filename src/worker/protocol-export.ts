@@ -57,6 +57,8 @@ export interface ImportReport {
   outputUnits: number;
   /** The card's dataset and test metrics when the bundle has them. */
   trainedOn: string | null;
+  /** The bundle recipe's learning rate (null for model files alone, which cannot be trained further). */
+  learningRate: number | null;
   cardMetrics: Record<string, number> | null;
   /** Against the loaded dataset (null when no dataset is loaded). */
   schema: SchemaReport | null;

@@ -63,6 +63,13 @@ export interface RunConfig {
    * test or prediction batches). Absent or null for none.
    */
   augmentation?: AugmentationSpec | null;
+  /**
+   * 'imported': continue training (fine-tune) the model loaded with
+   * `importModel`: its bundle's architecture and recipe (the config's epochs,
+   * batch size, learning rate and seed still override), its weights, and the
+   * loaded dataset encoded with the bundle's preprocessing. `spec` is ignored.
+   */
+  initFrom?: 'imported';
   /** Training batches per epoch at most (a quick run on a subset). */
   limitTrainBatches?: number;
   /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */

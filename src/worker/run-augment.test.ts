@@ -67,14 +67,14 @@ async function trainRecording(c: RunConfig): Promise<{ train: number[]; val: num
   const val: number[] = [];
   const m = built.module;
   const trainingStep = m.trainingStep.bind(m);
-  const validationStep = m.validationStep.bind(m);
+  const validationStep = m.validationStep!.bind(m);
   m.trainingStep = (batch: Batch, i: number) => {
     train.push(...sides((batch as tf.Tensor[])[0]!));
     return trainingStep(batch, i);
   };
-  m.validationStep = (batch: Batch, i: number) => {
+  m.validationStep = (batch: Batch, i: number, d: number) => {
     val.push(...sides((batch as tf.Tensor[])[0]!));
-    return validationStep(batch, i);
+    return validationStep(batch, i, d);
   };
   const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: c.maxEpochs, enableProgressBar: false, enableModelSummary: false, enableCheckpointing: false, logger: false, numSanityValSteps: 0 });
   await trainer.fit(m, { trainDataloaders: built.train, valDataloaders: built.val! });

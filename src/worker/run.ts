@@ -72,6 +72,7 @@ export function validateRunConfig(c: RunConfig): void {
       throw new Error(`\`augmentation\`: ${(err as Error).message}`);
     }
   }
+  if (c.initFrom !== undefined && c.initFrom !== 'imported') throw bad('initFrom', '"imported" or absent', c.initFrom);
   const nan = c.debug?.injectNaNAtStep;
   if (nan !== undefined && (!isInt(nan) || nan < 0)) throw bad('debug.injectNaNAtStep', 'a non-negative integer', nan);
 }

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
 import { isDataError, type ImageDecoder, type ReadFile } from '../data';
 import { DataSession } from './data-session';
-import { ExportSession, type RunOutcome } from './export-session';
+import { ExportSession, type FineTuneSource, type RunOutcome } from './export-session';
 import type { LoadedData } from './dataset-report';
 import { buildEvaluation, encodeInput, predictOne, predictRows } from './evaluate';
 import { RunControl, macrotaskYield } from './control';
@@ -35,6 +35,7 @@ import {
 } from './protocol';
 import { RunReporter, StreamLogger } from './reporter';
 import { buildRun, type BuiltRun } from './run';
+import type { SpecModule } from '../models';
 
 export interface SessionOptions {
   /** Sends an event to the page (in the worker: `postMessage(event, transfer)`). */
@@ -272,11 +273,25 @@ export class TrainingSession {
 
   private async run(runId: string, config: RunConfig, control: RunControl): Promise<void> {
     const t0 = this.timers.now();
+    let from: FineTuneSource | null = null;
     try {
-      this.releaseLastRun();
       await this.yieldToEventLoop(); // let the page draw 'preparing' and queue early commands
-      const data = await this.runData(config);
-      const built = await (this.opts.buildRun ?? buildRun)(config, data);
+      let data = await this.runData(config);
+      // Fine-tuning: the imported bundle's spec, and the data encoded with its preprocessing.
+      from = config.initFrom === 'imported' ? this.exporter.fineTuneSource(data) : null;
+      if (from) data = from.data;
+      const built = await (this.opts.buildRun ?? buildRun)(from ? { ...config, spec: from.spec } : config, data);
+      if (from) {
+        try {
+          startFromWeights(built, from.weights, from.source);
+        } catch (err) {
+          built.dispose();
+          throw err;
+        }
+        built.summary += ` · starts from the weights of ${from.source}`;
+      }
+      // Only now is the last run's model let go: a run that cannot start leaves it usable ("Try it").
+      this.releaseLastRun();
       this.lastRun = built;
       this.log('info', built.summary);
       const reporter = new RunReporter({
@@ -313,7 +328,14 @@ export class TrainingSession {
       this.outbox.flush();
       const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
       const durationMs = this.timers.now() - t0;
-      this.lastOutcome = { backend: tf.getBackend(), durationMs, testMetrics, epochs: trainer.currentEpoch, augmentation: built.augmentation ?? null };
+      this.lastOutcome = {
+        backend: tf.getBackend(),
+        durationMs,
+        testMetrics,
+        epochs: trainer.currentEpoch,
+        augmentation: built.augmentation ?? null,
+        ...(from ? { startedFrom: from.source } : {}),
+      };
       this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);
@@ -387,6 +409,18 @@ export class TrainingSession {
     const event = { ...body, v: PROTOCOL_VERSION } as WorkerEvent;
     this.opts.post(event, transferablesOf(event));
   }
+}
+
+/** Copies a fine-tuning run's starting weights into its freshly built network, after checking they line up. */
+function startFromWeights(built: BuiltRun, weights: tf.Tensor[], source: string): void {
+  const net = (built.module as Partial<SpecModule>).model;
+  if (!net) throw new Error('`initFrom: "imported"` needs a run built from a model spec');
+  const mine = net.weights.map((w) => w.shape.join('×'));
+  const theirs = weights.map((w) => w.shape.join('×'));
+  if (mine.join(',') !== theirs.join(',')) {
+    throw new Error(`the weights of ${source} (${theirs.length} tensors: ${theirs.join(', ')}) do not fit its own spec's network (${mine.length}: ${mine.join(', ')})`);
+  }
+  net.setWeights(weights);
 }
 
 /**

@@ -1,0 +1,96 @@
+// Continue training a re-imported bundle (fine-tuning) through the session, in Node.
+import * as tf from '@tensorflow/tfjs';
+import { unzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRuntimeNode } from '../export/runtime-node';
+import { Harness, tinyConfig } from './session-fixture';
+import type { CommandBody, WorkerEvent } from './protocol';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function result(h: Harness, body: CommandBody): Promise<WorkerEvent> {
+  const id = h.send(body);
+  const r = h.reply(id);
+  if (!r.ok) throw new Error(`refused: ${r.error.message}`);
+  for (let i = 0; i < 4000; i++) {
+    const e = h.events.map((x) => x.event).find((ev) => 'requestId' in ev && ev.requestId === id && ev.type !== 'dataProgress');
+    if (e) return e;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  throw new Error(`no result for command ${id}`);
+}
+
+async function exported(h: Harness, kind: 'bundle' | 'tfjs'): Promise<Extract<WorkerEvent, { type: 'exported' }>> {
+  const e = await result(h, { type: 'export', request: { kind } });
+  if (e.type !== 'exported') throw new Error(JSON.stringify(e));
+  return e;
+}
+
+async function imported(h: Harness, files: Array<{ path: string; bytes: ArrayBuffer }>): Promise<Extract<WorkerEvent, { type: 'imported' }>> {
+  const e = await result(h, { type: 'importModel', files });
+  if (e.type !== 'imported') throw new Error(JSON.stringify(e));
+  return e;
+}
+
+const firstLoss = (h: Harness, runId: string) => h.points(runId).find((p) => p.name === 'train_loss')!.value;
+const errorOf = (h: Harness, runId: string) => h.ofType('error', runId)[0]?.error.message;
+
+describe('continue training an imported bundle', () => {
+  it('starts from the bundle’s weights: same metrics at lr≈0, a low first loss, and a card that says so', async () => {
+    const h = new Harness({ loadRuntime: async () => loadRuntimeNode() });
+    await h.run('r1', { ...tinyConfig, maxSteps: 30 });
+    const bundle = await exported(h, 'bundle');
+    const imp = await imported(h, [{ path: bundle.file.fileName, bytes: bundle.file.bytes }]);
+    expect(imp.report.learningRate).toBe(0.05);
+
+    // A run with a negligible learning rate scores what the imported model scores.
+    await h.run('still', { ...tinyConfig, maxSteps: 2, learningRate: 1e-12, initFrom: 'imported' });
+    expect(h.statuses('still').at(-1)).toBe('finished');
+    const still = h.ofType('evaluation', 'still')[0]!.evaluation.metrics;
+    for (const [k, v] of Object.entries(imp.report.evaluation!.metrics)) expect(still[k]).toBeCloseTo(v, 4);
+    expect(h.ofType('log', 'still').map((l) => l.message).join('\n')).toContain(`starts from the weights of ${bundle.file.fileName}`);
+
+    // A real fine-tuning run starts where the bundle stopped, far below a fresh model's first loss.
+    await h.run('ft', { ...tinyConfig, maxSteps: 10, learningRate: 0.01, initFrom: 'imported' });
+    expect(h.statuses('ft').at(-1)).toBe('finished');
+    expect(firstLoss(h, 'ft')).toBeLessThan(firstLoss(h, 'r1') * 0.5);
+
+    // Its own bundle names where it started.
+    const again = await exported(h, 'bundle');
+    const card = new TextDecoder().decode(unzipSync(new Uint8Array(again.file.bytes))['model-card.md']);
+    expect(card).toContain(`Started from the weights of ${bundle.file.fileName} (fine-tuning).`);
+  });
+
+  it('fails the run with a clear reason when nothing fits, and the worker trains the next run', async () => {
+    const h = new Harness({ loadRuntime: async () => loadRuntimeNode() });
+    await h.run('none', { ...tinyConfig, initFrom: 'imported' });
+    expect(h.statuses('none').at(-1)).toBe('failed');
+    expect(errorOf(h, 'none')).toBe('`initFrom: "imported"` needs an imported model; load a bundle in the Export step first');
+
+    await h.run('r1', { ...tinyConfig, maxSteps: 20 });
+    const files = unzipSync(new Uint8Array((await exported(h, 'tfjs')).file.bytes));
+    const bundle = await exported(h, 'bundle');
+    await imported(h, Object.entries(files).map(([path, bytes]) => ({ path, bytes: bytes.slice().buffer })));
+    await h.run('bare', { ...tinyConfig, initFrom: 'imported' });
+    expect(errorOf(h, 'bare')).toBe('`initFrom: "imported"` needs a bundle .zip (it carries the architecture and recipe); model.json alone can be evaluated and predicted with, not trained further');
+
+    // The run that could not start left the trained model in place: "Try it" still answers.
+    const p = await result(h, { type: 'predict', input: { kind: 'features', values: { x1: '1', x2: '1' } } });
+    expect(p.type).toBe('prediction');
+    await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
+    await imported(h, [{ path: 'blobs.zip', bytes: bundle.file.bytes }]);
+    await h.run('iris', { ...tinyConfig, dataset: 'iris', initFrom: 'imported' });
+    expect(errorOf(h, 'iris')).toMatch(/^the imported model blobs\.zip does not fit iris: x1: column "x1" is missing from the dataset/);
+
+    await h.run('after', { ...tinyConfig, dataset: 'iris', maxSteps: 3 });
+    expect(h.statuses('after').at(-1)).toBe('finished');
+  });
+
+  it('rejects an unknown initFrom, naming the field', async () => {
+    const h = new Harness();
+    await h.run('bad', { ...tinyConfig, initFrom: 'checkpoint' as 'imported' });
+    expect(errorOf(h, 'bad')).toBe('`initFrom` must be "imported" or absent, got "checkpoint"');
+  });
+});
