@@ -52,7 +52,7 @@ test('a trained model downloads, loads in Node and in its bundle page with the s
   test.setTimeout(180_000);
   const tmp = mkdtempSync(join(tmpdir(), 'volt-export-'));
   await studio.open('maxEpochs=2');
-  await expect(page.getByTestId('step.export')).toBeDisabled();
+  await expect(page.getByTestId('step.export.choice')).toHaveText('load a model');
   await studio.button('start').click();
   await studio.waitForStatus('finished');
 
@@ -159,4 +159,41 @@ test('a model that does not fit the loaded dataset is reported column by column'
   await expect(page.getByTestId('export.importReport.issue.x1')).toContainText('column "x1" is missing from the dataset');
   await expect(page.getByTestId('export.importReport.issue.x2')).toContainText('column "x2" is missing');
   await expect(page.getByTestId('export.import.metrics')).toHaveCount(0);
+});
+
+test('a bundle loaded into a fresh page continues training from its weights', async ({ studio, page }) => {
+  test.setTimeout(180_000);
+  const tmp = mkdtempSync(join(tmpdir(), 'volt-finetune-'));
+  await studio.open('maxEpochs=2');
+  await studio.button('start').click();
+  await studio.waitForStatus('finished');
+  const fresh = (await studio.state('runs')).at(-1)!;
+  const freshFirstLoss = fresh.series.train_loss![0]!.value;
+  await page.getByTestId('step.export').click();
+  const bundle = await download(page, 'export.bundle', tmp);
+
+  // A new visit: nothing trained yet, and the Export step still opens to load a model.
+  await studio.open('maxEpochs=1');
+  await page.getByTestId('step.export').click();
+  await expect(page.getByTestId('export.empty')).toBeVisible();
+  await page.getByTestId('export.import').setInputFiles(bundle.path);
+  await expect(page.getByTestId('export.importReport.schema')).toHaveText(/^Fits blobs/);
+  await expect(page.getByTestId('export.import.metric.test_acc')).toHaveText(/^\d/);
+  const lr = page.getByTestId('export.finetune.lr');
+  await lr.fill('fast');
+  await expect(page.getByTestId('export.finetune.error')).toContainText('must be a positive number, got "fast"');
+  await expect(page.getByTestId('export.finetune.start')).toBeDisabled();
+  await lr.fill('0.001');
+  await page.getByTestId('export.finetune.start').click();
+  await expect(page.getByTestId('step.train')).toHaveAttribute('aria-current', 'step');
+  await studio.waitForStatus('finished');
+
+  const run = (await studio.state('runs')).at(-1)!;
+  expect(run.config.initFrom).toBe('imported');
+  expect(run.config.learningRate).toBe(0.001);
+  // It starts where the bundle stopped: its first loss is far below a fresh model's.
+  expect(run.series.train_loss![0]!.value).toBeLessThan(freshFirstLoss * 0.5);
+  const logs = (await studio.state('logs')).map((l) => l.message);
+  expect(logs.some((m) => m.includes(`starts from the weights of ${bundle.name}`))).toBe(true);
+  await expect(page.getByTestId('step.evaluate.choice')).toHaveText(/^accuracy \d/);
 });

@@ -5,7 +5,7 @@
  */
 import type { ExportKind, ExportRequest, ExportVariant, PredictInput, SerializedError, WorkerEvent } from '../worker/protocol';
 import { serializeError } from '../worker/protocol';
-import { requireClient } from './actions';
+import { requireClient, setStep, startRun } from './actions';
 import { useStore, type VoltState } from './state';
 
 export { initialExport, type ExportSlice } from './export-state';
@@ -19,7 +19,7 @@ export function canExport(s: Pick<VoltState, 'status' | 'runId'>): boolean {
 export function exportChoice(s: VoltState): string {
   if (s.lastExport && s.lastExport.runId === s.runId) return s.lastExport.fileName;
   if (s.imported) return `imported ${s.imported.source}`;
-  return canExport(s) ? 'ready' : 'after training';
+  return canExport(s) ? 'ready' : 'load a model';
 }
 
 /** Saves bytes as a file; the page's default clicks an `<a download>` on a Blob URL. */
@@ -117,4 +117,16 @@ export async function predictImported(input: PredictInput): Promise<void> {
   } catch (err) {
     useStore.setState({ importedPredicting: null, importedPredictionError: serializeError(err).message });
   }
+}
+
+/**
+ * Continues training the imported bundle on the loaded dataset: its
+ * architecture, recipe and weights, the Train panel's epochs, and this
+ * learning rate. Opens the Train step; resolves to the run id (null when a
+ * run is already active).
+ */
+export async function fineTuneImported(learningRate?: number): Promise<string | null> {
+  const id = await startRun({ initFrom: 'imported', spec: null, ...(learningRate !== undefined ? { learningRate } : {}) });
+  if (id) setStep('train');
+  return id;
 }

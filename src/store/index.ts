@@ -27,6 +27,7 @@ export {
   exportModel,
   historyRows,
   importModel,
+  fineTuneImported,
   predictImported,
   setSaveFile,
   type ExportSlice,

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { canExport, exportChoice, setStep, shapeReport, useStore, type StepName } from '../store';
+import { exportChoice, setStep, shapeReport, useStore, type StepName } from '../store';
 import { formatMetric } from './format';
 import { LogView } from './LogView';
 import { DataStep } from './data/DataStep';
@@ -39,7 +39,6 @@ function useChoices(): Record<StepName, string> {
 export function App() {
   const step = useStore((s) => s.step);
   const choices = useChoices();
-  const canExportNow = useStore(canExport);
   return (
     <div className="app">
       <header className="top">
@@ -55,7 +54,6 @@ export function App() {
                 data-testid={`step.${s.id}`}
                 className={step === s.id ? 'step current' : 'step'}
                 aria-current={step === s.id ? 'step' : undefined}
-                disabled={s.id === 'export' && !canExportNow}
                 onClick={() => setStep(s.id)}
               >
                 <span className="step-n">{i + 1}</span>

@@ -1,7 +1,8 @@
 /** A re-imported model: the schema check against the loaded dataset, its metrics there, and "Try it" with it. */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { predictImported, useStore } from '../../store';
+import { fineTuneImported, predictImported, useStore } from '../../store';
+import { ACTIVE_STATUSES, type ImportReport } from '../../worker/protocol';
 import { formatMetric } from '../format';
 
 function TryImported() {
@@ -58,6 +59,44 @@ function TryImported() {
   );
 }
 
+/** Fine-tuning: the bundle's own architecture, recipe and weights, trained further on the loaded dataset. */
+function ContinueTraining({ imported }: { imported: ImportReport }) {
+  const { active, epochs } = useStore(useShallow((s) => ({ active: ACTIVE_STATUSES.includes(s.status), epochs: s.maxEpochs })));
+  // A tenth of the rate it was trained with: large steps would undo what the weights learned.
+  const [lr, setLr] = useState(() => (imported.learningRate ? String(Number((imported.learningRate / 10).toPrecision(3))) : '0.0001'));
+  if (imported.kind !== 'bundle') {
+    return (
+      <p className="muted" data-testid="export.finetune.unavailable">
+        Model files alone carry no architecture or recipe to train with: load the bundle .zip to continue training.
+      </p>
+    );
+  }
+  if (!imported.schema?.ok) return null;
+  const value = Number(lr);
+  const valid = lr.trim() !== '' && Number.isFinite(value) && value > 0;
+  return (
+    <div data-testid="export.finetune">
+      <h4>Continue training</h4>
+      <p className="muted">
+        Starts from this model's weights with its own architecture and recipe, on {imported.dataset} encoded the way the model expects, for {epochs} epoch{epochs === 1 ? '' : 's'} (the Train
+        panel's setting).{imported.learningRate ? ` It was trained with learning rate ${imported.learningRate}.` : ''}
+      </p>
+      <label className="inline">
+        Learning rate{' '}
+        <input data-testid="export.finetune.lr" inputMode="decimal" size={10} value={lr} aria-invalid={!valid} onChange={(e) => setLr(e.currentTarget.value)} />
+      </label>{' '}
+      <button type="button" data-testid="export.finetune.start" disabled={!valid || active} onClick={() => void fineTuneImported(value)}>
+        Continue training on {imported.dataset}
+      </button>
+      {!valid && (
+        <p role="alert" className="error" data-testid="export.finetune.error">
+          The learning rate must be a positive number, got {JSON.stringify(lr)}.
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function ImportPanel() {
   const imported = useStore((s) => s.imported);
   if (!imported) return null;
@@ -96,6 +135,7 @@ export function ImportPanel() {
           </tbody>
         </table>
       )}
+      <ContinueTraining key={`${imported.source}:${imported.dataset}`} imported={imported} />
       <TryImported />
     </div>
   );
