@@ -40,3 +40,26 @@ test('presets, a layer change updates the shapes, an invalid change is caught be
     await expect(studio.button('start')).toBeEnabled();
   });
 });
+
+// Issue 9: tfjs's WASM backend has no convolution gradients of its own; the framework registers them.
+test('LeNet-5 trains on WASM in the worker, with augmented MNIST batches, and learns', async ({ studio }) => {
+  const page = studio.page;
+  await studio.fresh('?accelerator=wasm&maxEpochs=1&limitTrainBatches=40');
+  await page.getByTestId('data.augment.maxShift').fill('0.1');
+  await expect(page.getByTestId('data.augment.summary')).toContainText('Next run: shift ±10%.');
+  await page.getByTestId('step.model').click();
+  await page.getByTestId('model.preset').selectOption('lenet5');
+  await expect(page.getByTestId('step.model.choice')).toHaveText(/^lenet5 · /);
+  await studio.button('start').click();
+  await studio.waitForStatus('finished');
+  expect((await studio.state('backend'))!.name).toBe('wasm');
+  const run = (await studio.state('runs')).at(-1)!;
+  expect(run.config.spec!.layers.some((l) => l.kind === 'conv2d')).toBe(true);
+  expect(run.config.augmentation).toMatchObject({ maxShift: 0.1 });
+  const loss = run.series.train_loss!.map((p) => p.value);
+  expect(loss.length).toBe(40);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // Learning, not just running: the last ten steps' loss is well below the first ten's.
+  expect(mean(loss.slice(-10))).toBeLessThan(mean(loss.slice(0, 10)) * 0.8);
+  expect((await studio.state('evaluation'))!.metrics.test_acc).toBeGreaterThan(0.3);
+});
