@@ -14,3 +14,4 @@ export {
   type WasmFeatures,
 } from './select';
 export { isCrossOriginIsolated, type AdapterInfo } from './probes';
+export { wasmKernelOverrides } from './wasm-kernels';

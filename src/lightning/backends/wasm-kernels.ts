@@ -19,6 +19,8 @@ import type {
 import { withScratch } from './wasm-scratch';
 import { alignAxis, explicitPad, spreadColumns, spreadRows, type Shape4 } from './wasm-conv-geometry';
 import { overrideWasmConv2DBackpropInput } from './wasm-conv-input';
+import { wasmBatchMatMulOverride } from './wasm-matmul';
+import { wasmMaxPoolGradOverride } from './wasm-maxpool-grad';
 
 /*
  * tfjs-backend-wasm 4.22 has the forward convolutions but not three of their
@@ -180,9 +182,13 @@ export const wasmTrainingKernelConfigs: readonly KernelConfig[] = [
   },
 ];
 
+/** Built-in WASM kernels that registerWasmTrainingKernels replaces with faster compositions. */
+export const wasmKernelOverrides = [wasmBatchMatMulOverride, wasmMaxPoolGradOverride] as const;
+
 /**
- * Registers the missing WASM gradient kernels, and replaces the built-in
- * Conv2DBackpropInput (a plain loop) with an XNNPACK-backed composition. Safe
+ * Registers the missing WASM gradient kernels, and replaces built-in kernels
+ * that are slow plain loops (Conv2DBackpropInput, MaxPoolGrad, transposed
+ * BatchMatMul) with XNNPACK-backed compositions. Safe
  * to call any number of times, before or after the WASM backend is
  * initialised; a missing kernel that is already registered (by an earlier
  * call, or by a future tfjs that ships its own) is left alone. Call it after
@@ -197,5 +203,8 @@ export function registerWasmTrainingKernels(): string[] {
     added.push(config.kernelName);
   }
   if (overrideWasmConv2DBackpropInput()) added.push(Conv2DBackpropInput);
+  for (const override of wasmKernelOverrides) {
+    if (override.install()) added.push(override.kernelName);
+  }
   return added;
 }

@@ -38,6 +38,28 @@ export class KernelScratch {
     return out;
   }
 
+  /** Takes ownership of `info`, made outside `run` (e.g. by a displaced built-in kernel). */
+  adopt(info: TensorInfo): TensorInfo {
+    this.owned.push(info);
+    return info;
+  }
+
+  /** A float32 tensor holding `values` (a small constant, such as a pattern to broadcast). */
+  constant(values: Float32Array, shape: number[]): TensorInfo {
+    const heap = this.backend as unknown as HeapBackend;
+    if (typeof heap.makeOutput !== 'function' || typeof heap.typedArrayFromHeap !== 'function') {
+      throw new Error(`KernelScratch.constant needs the 'wasm' backend's heap, got backend '${this.backendName}'`);
+    }
+    const info = heap.makeOutput(shape, 'float32');
+    heap.typedArrayFromHeap(info).set(values);
+    return this.adopt(info);
+  }
+
+  /** A float32 scalar, for scalar-broadcast arithmetic. */
+  scalar(value: number): TensorInfo {
+    return this.constant(Float32Array.of(value), []);
+  }
+
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     return this.run('Transpose', { x }, { perm });
   }
@@ -63,6 +85,12 @@ export class KernelScratch {
     for (const info of this.owned) this.backend.disposeData(info.dataId);
     this.owned.length = 0;
   }
+}
+
+/** The two BackendWasm methods that put data on its heap (not in KernelBackend's public type). */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
