@@ -17,7 +17,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/lib/**/*.test.mjs'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packMnist } from '../bench/lib/data.mjs';
-import { ALL_TARGETS, HELP, parseArgs, planFor } from '../bench/lib/plan.mjs';
+import { ALL_TARGETS, HELP, coldStartsFor, estimateS, parseArgs, planFor } from '../bench/lib/plan.mjs';
 import { renderMarkdown } from '../bench/lib/report.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -49,7 +49,7 @@ async function runNode(target, opts) {
   const planPath = join(BUILD, `plan-${target.replace(':', '-')}.json`);
   const outPath = join(BUILD, `report-${target.replace(':', '-')}.json`);
   writeFileSync(planPath, JSON.stringify(plan));
-  say(`${target}: ${plan.throughput.length} throughput jobs, ${plan.accuracy.length} accuracy jobs`);
+  say(`${target}: ${plan.throughput.length} throughput jobs, ${plan.accuracy.length} accuracy jobs (estimated ${estimateS(plan, target)} s)`);
   const code = await run(process.execPath, [join(BUILD, 'node-main.mjs'), planPath, DATA, outPath]);
   if (code !== 0 || !existsSync(outPath)) return { skipped, failed: `${target}: exited with code ${code}` };
   return { report: JSON.parse(readFileSync(outPath, 'utf8')), skipped };
@@ -85,6 +85,8 @@ async function main() {
   }
   const targets = (opts.backends ?? ALL_TARGETS).filter((t) => (t.startsWith('node:') ? opts.node : opts.browser));
   for (const t of targets) if (!ALL_TARGETS.includes(t)) throw new Error(`\`--backends\`: unknown target ${JSON.stringify(t)}; known: ${ALL_TARGETS.join(', ')}`);
+  const estimate = targets.reduce((a, t) => a + estimateS(planFor(t, opts).plan, t, t.startsWith('chromium:') ? coldStartsFor(t, opts) : []), 0);
+  say(`estimated ${Math.round(estimate / 60)} min of training (${targets.join(', ')}${opts.pytorch ? ', pytorch' : ''}), plus builds and start-up`);
   mkdirSync(BUILD, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
   packMnist(ROOT, DATA);

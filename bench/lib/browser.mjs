@@ -5,7 +5,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
-import { planFor } from './plan.mjs';
+import { coldStartsFor, estimateS, planFor } from './plan.mjs';
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.u8': 'application/octet-stream', '.map': 'application/json' };
 
@@ -43,6 +43,22 @@ function chromiumPath() {
   return null;
 }
 
+const firstLine = (err) => String(err?.message ?? err).split('\n')[0];
+
+/** One plan in a new page, hence a new worker and a backend that has compiled nothing yet. */
+async function runInPage(browser, origin, plan) {
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log(m.text()));
+  page.on('pageerror', (e) => console.log(`[chromium page error] ${e.message}`));
+  try {
+    await page.goto(`${origin}/index.html`);
+    await page.waitForFunction(() => typeof window.runBench === 'function');
+    return await page.evaluate((p) => window.runBench(p), plan);
+  } finally {
+    await page.close();
+  }
+}
+
 export async function runBrowser(root, buildDir, targets, opts, say) {
   const exe = chromiumPath();
   if (!exe) return { skipped: targets.map((t) => `${t}: no Chromium found (apt-get install chromium, or set CHROME_PATH)`) };
@@ -63,23 +79,30 @@ export async function runBrowser(root, buildDir, targets, opts, say) {
       const { plan, skipped: s } = planFor(target, opts);
       skipped.push(...s);
       if (plan.throughput.length === 0 && plan.accuracy.length === 0) continue;
-      say(`${target}: ${plan.throughput.length} throughput jobs, ${plan.accuracy.length} accuracy jobs`);
-      const page = await browser.newPage();
-      page.on('console', (m) => console.log(m.text()));
-      page.on('pageerror', (e) => console.log(`[chromium page error] ${e.message}`));
+      const cold = coldStartsFor(target, opts);
+      say(`${target}: ${plan.throughput.length} throughput jobs, ${plan.accuracy.length} accuracy jobs, ${cold.length} cold starts (estimated ${estimateS(plan, target, cold)} s)`);
+      // Cold starts first, each in a fresh worker (a backend with nothing compiled), before the main
+      // run's worker compiles anything; the orders alternate which implementation pays for compilation.
+      const coldStarts = [];
+      const coldErrors = [];
+      for (const coldStart of cold) {
+        try {
+          const r = await runInPage(browser, origin, { ...plan, throughput: [], accuracy: [], coldStart });
+          coldStarts.push(...(r.coldStarts ?? []));
+          coldErrors.push(...r.errors);
+        } catch (err) {
+          coldErrors.push(`cold start ${coldStart.order.join(' → ')}: ${firstLine(err)}`);
+        }
+      }
       try {
-        await page.goto(`${origin}/index.html`);
-        await page.waitForFunction(() => typeof window.runBench === 'function');
-        const report = await page.evaluate((p) => window.runBench(p), plan);
+        const report = await runInPage(browser, origin, plan);
         if (plan.wasmThreads && report.threads <= 1) {
           report.errors.push(`WASM threads were requested but the backend runs ${report.threads} thread(s) (crossOriginIsolated=${report.info.crossOriginIsolated})`);
         }
-        reports.push(report);
+        reports.push({ ...report, coldStarts, errors: [...coldErrors, ...report.errors] });
       } catch (err) {
-        reports.push({ runtime: 'chromium', backend: plan.backend, threads: 0, info: {}, throughput: [], accuracy: [], errors: [String(err?.message ?? err).split('\n')[0]] });
-        say(`${target} failed: ${String(err?.message ?? err).split('\n')[0]}`);
-      } finally {
-        await page.close();
+        reports.push({ runtime: 'chromium', backend: plan.backend, threads: 0, info: {}, throughput: [], accuracy: [], coldStarts, errors: [...coldErrors, firstLine(err)] });
+        say(`${target} failed: ${firstLine(err)}`);
       }
     }
   } catch (err) {

@@ -44,13 +44,48 @@ export function throughputRows(reports) {
   return [...rows.values()];
 }
 
-function ratio(row) {
+/**
+ * Trainer / fit as the median of per-repetition ratios: the two runs of one
+ * repetition are adjacent in time, so machine-load drift largely cancels in
+ * each pair, which it does not in a ratio of the two medians.
+ */
+export function ratio(row) {
   if (!row.trainer || !row.fit) return { median: NaN, text: '–' };
   const a = row.trainer.reps.map((x) => x.samplesPerSec);
   const b = row.fit.reps.map((x) => x.samplesPerSec);
   const pairs = a.slice(0, b.length).map((x, i) => x / b[i]);
-  const m = median(a) / median(b);
+  const m = median(pairs);
   return { median: m, text: `**${fmt(m, 2)}×**` + spread(pairs, 2) };
+}
+
+const medianOf = (r, key) => (r ? median(r.reps.map((x) => x[key] ?? NaN).filter(Number.isFinite)) : NaN);
+const pair = (row, key, digits) => [row.trainer, row.fit].map((x) => fmt(medianOf(x, key), digits)).join(' / ');
+
+/**
+ * First step with the pipelines already compiled: repetition 1 onwards, since
+ * in repetition 0 whichever implementation ran first in the worker compiled
+ * every shader and the other reused them. A single repetition is shown with
+ * '*' (that order bias included).
+ */
+function warmFirst(r) {
+  if (!r) return '–';
+  const later = r.reps.slice(1).map((x) => x.firstStepMs);
+  return later.length > 0 ? fmt(median(later)) : `${fmt(r.reps[0].firstStepMs)}*`;
+}
+
+const fmtList = (xs) => (xs.length === 0 ? '–' : fmt(median(xs)) + spread(xs));
+
+/** Cold starts grouped by runtime/backend/model/batch: first-step ms per implementation and position. */
+export function coldStartRows(reports) {
+  const rows = new Map();
+  for (const rep of reports) {
+    for (const c of rep.coldStarts ?? []) {
+      const k = `${c.runtime}|${c.backend}|${c.model}|${c.batch}`;
+      if (!rows.has(k)) rows.set(k, { runtime: c.runtime, backend: c.backend, model: c.model, batch: c.batch, trainer: [[], []], fit: [[], []] });
+      rows.get(k)[c.impl]?.[c.position]?.push(c.firstStepMs);
+    }
+  }
+  return [...rows.values()];
 }
 
 export function renderMarkdown(result) {
@@ -58,16 +93,45 @@ export function renderMarkdown(result) {
   const out = [];
   out.push(`# Volt Studio training benchmark`, '');
   out.push(`${result.date} · ${machine.cpu}, ${machine.cores} cores · ${machine.os} · Node ${machine.node} · load average (1/5/15 min) before ${machine.loadBefore?.join('/')}, after ${machine.loadAfter?.join('/')} · args: \`${result.args.join(' ') || '(default)'}\` · ${fmt(result.wallS)} s`, '');
-  out.push('Samples/s are medians over repetitions (min–max in brackets), steady state after a warm-up epoch; Trainer and `LayersModel.fit` alternate in one process on the same model, data, batch and Adam(1e-3). Ratio = Trainer / fit (per-repetition pair range in brackets). First step = call to first loss on the host (includes shader compilation). Tensor growth = live tensors/bytes after the last epoch minus after the first measured one (the warm-up epoch may allocate once).', '');
+  out.push(
+    'Samples/s are medians over repetitions (min–max in brackets), steady state after a warm-up epoch; Trainer and `LayersModel.fit` alternate in one process (Trainer first in even repetitions, fit first in odd ones) on the same model, data, batch and Adam(1e-3). Ratio = median over repetitions of Trainer / fit within the repetition (range in brackets). ' +
+      'Timed = steps/epoch × timed epochs × repetitions. Host ms/step = epoch start to the last step\'s end hook, before waiting for the device: far below the wall time per step (batch ÷ samples/s) means the device, not the host, sets the pace. ' +
+      'Programs/step = GPU programs run per step (WebGPU dispatches, WebGL draws). Readbacks/step = `data()`/`dataSync()` per step (the Trainer\'s periodic metric flush; the bench\'s own epoch-end wait excluded). ' +
+      'Warm first step = call to first loss on the host once shaders are compiled (repetitions after the first; * = only one repetition, order bias included); cold first steps are in their own table. Tensor growth = live tensors/bytes after the last epoch minus after the first measured one.',
+    '',
+  );
   const rows = throughputRows(reports);
   out.push('## Throughput', '');
-  out.push('| runtime | backend | threads | model | batch | steps/epoch | Trainer samples/s | fit samples/s | Trainer/fit | first step ms (Trainer / fit) | tensor growth (Trainer / fit) | WebGPU dispatches/step (Trainer / fit) |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| runtime | backend | threads | model | batch | timed | Trainer samples/s | fit samples/s | Trainer/fit | host ms/step (Trainer / fit) | programs/step (Trainer / fit) | readbacks/step (Trainer / fit) | warm first step ms (Trainer / fit) | tensor growth (Trainer / fit) |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     if (r.pytorch) continue;
-    const first = [r.trainer, r.fit].map((x) => (x ? fmt(median(x.reps.map((y) => y.firstStepMs))) : '–')).join(' / ');
-    const disp = r.backend === 'webgpu' ? [r.trainer, r.fit].map((x) => (x ? fmt(median(x.reps.map((y) => y.dispatchesPerStep ?? NaN)), 1) : '–')).join(' / ') : '';
-    out.push(`| ${r.runtime} | ${r.backend} | ${r.threads} | ${r.model} | ${r.batch} | ${r.steps} | ${sps(r.trainer)} | ${sps(r.fit)} | ${ratio(r).text} | ${first} | ${growth(r.trainer)} / ${growth(r.fit)} | ${disp} |`);
+    const any = r.trainer ?? r.fit;
+    const timed = any ? `${r.steps} × ${Math.max(0, any.reps[0].tensorsAfterEpoch.length - 1)} × ${any.reps.length}` : '–';
+    const gpu = r.backend === 'webgpu' || r.backend === 'webgl';
+    out.push(
+      `| ${r.runtime} | ${r.backend} | ${r.threads} | ${r.model} | ${r.batch} | ${timed} | ${sps(r.trainer)} | ${sps(r.fit)} | ${ratio(r).text} | ${pair(r, 'hostMsPerStep', 1)} | ${gpu ? pair(r, 'dispatchesPerStep', 1) : ''} | ${pair(r, 'readbacksPerStep', 2)} | ${warmFirst(r.trainer)} / ${warmFirst(r.fit)} | ${growth(r.trainer)} / ${growth(r.fit)} |`,
+    );
+  }
+  const variants = rows.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('trainer:')).map((k) => ({ row: r, name: k, v: r[k] })));
+  if (variants.length > 0) {
+    out.push('', '## Trainer variants (timed in the same alternation)', '');
+    out.push('| runtime | backend | model | batch | variant | samples/s | ÷ Trainer | ÷ fit | host ms/step | programs/step | readbacks/step |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const { row, name, v } of variants) {
+      const m = medianOf(v, 'samplesPerSec');
+      out.push(`| ${row.runtime} | ${row.backend} | ${row.model} | ${row.batch} | ${name.slice('trainer:'.length)} | ${sps(v)} | ${fmt(m / medianOf(row.trainer, 'samplesPerSec'), 2)}× | ${fmt(m / medianOf(row.fit, 'samplesPerSec'), 2)}× | ${fmt(medianOf(v, 'hostMsPerStep'), 1)} | ${fmt(medianOf(v, 'dispatchesPerStep'), 1)} | ${fmt(medianOf(v, 'readbacksPerStep'), 2)} |`);
+    }
+  }
+  const cold = coldStartRows(reports);
+  if (cold.length > 0) {
+    out.push('', '## Cold first step (shader compilation), each order in a fresh worker', '');
+    out.push('"Cold" = the first implementation to train in a fresh worker, whose backend has compiled nothing: it pays for every shader its step needs. "After the other" = the second one in that worker, reusing what the first compiled (tfjs caches compiled programs per backend). Compare cold with cold.', '');
+    out.push('| runtime | backend | model | batch | Trainer cold ms | fit cold ms | Trainer / fit (cold) | Trainer after fit ms | fit after Trainer ms |');
+    out.push('|---|---|---|---|---|---|---|---|---|');
+    for (const c of cold) {
+      out.push(`| ${c.runtime} | ${c.backend} | ${c.model} | ${c.batch} | ${fmtList(c.trainer[0])} | ${fmtList(c.fit[0])} | ${fmt(median(c.trainer[0]) / median(c.fit[0]), 2)}× | ${fmtList(c.trainer[1])} | ${fmtList(c.fit[1])} |`);
+    }
   }
   const torch = rows.filter((r) => r.pytorch);
   if (torch.length > 0) {

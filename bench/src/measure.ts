@@ -33,75 +33,120 @@ async function drain(net: tf.LayersModel): Promise<void> {
   probe.dispose();
 }
 
-/** Counts WebGPU program runs and queue submissions; installed once on the active webgpu backend. */
-export class DispatchCounter {
+/**
+ * Counts what one training step costs beyond arithmetic: GPU program runs
+ * (WebGPU `runWebGPUProgram`, WebGL `runWebGLProgram`), WebGPU queue
+ * submissions, and readbacks to the host (`tensor.data()`/`dataSync()`, at the
+ * engine, so a backend's own internal reads are not counted). Installed once on
+ * the active backend.
+ */
+export class BackendCounter {
   programs = 0;
   submits = 0;
-  static install(): DispatchCounter | null {
-    if (tf.getBackend() !== 'webgpu') return null;
-    const counter = new DispatchCounter();
-    type WebGpuLike = { runWebGPUProgram: (...a: unknown[]) => unknown; queue: { submit: (...a: unknown[]) => unknown } };
-    const be = tf.backend() as unknown as WebGpuLike;
-    const run = be.runWebGPUProgram.bind(be);
-    be.runWebGPUProgram = (...a: unknown[]) => {
-      counter.programs += 1;
-      return run(...a);
+  readbacks = 0;
+  readonly countsPrograms: boolean;
+
+  private constructor(backend: string) {
+    this.countsPrograms = backend === 'webgpu' || backend === 'webgl';
+  }
+
+  snapshot(): { programs: number; submits: number; readbacks: number } {
+    return { programs: this.programs, submits: this.submits, readbacks: this.readbacks };
+  }
+
+  static install(): BackendCounter {
+    const name = tf.getBackend();
+    const counter = new BackendCounter(name);
+    type Fn = (...a: unknown[]) => unknown;
+    const wrap = (obj: Record<string, unknown>, key: string, bump: () => void) => {
+      const orig = obj[key];
+      if (typeof orig !== 'function') return;
+      const bound = (orig as Fn).bind(obj);
+      obj[key] = (...a: unknown[]) => {
+        bump();
+        return bound(...a);
+      };
     };
-    const queue = be.queue;
-    const submit = queue.submit.bind(queue);
-    queue.submit = (...a: unknown[]) => {
-      counter.submits += 1;
-      return submit(...a);
-    };
+    const engine = tf.engine() as unknown as Record<string, unknown>;
+    wrap(engine, 'read', () => (counter.readbacks += 1));
+    wrap(engine, 'readSync', () => (counter.readbacks += 1));
+    const be = tf.backend() as unknown as Record<string, unknown>;
+    if (name === 'webgpu') {
+      wrap(be, 'runWebGPUProgram', () => (counter.programs += 1));
+      const queue = be.queue as Record<string, unknown> | undefined;
+      if (queue) wrap(queue, 'submit', () => (counter.submits += 1));
+    }
+    if (name === 'webgl') wrap(be, 'runWebGLProgram', () => (counter.programs += 1));
     return counter;
   }
 }
 
-/** Per-epoch timing shared by both implementations. */
+/**
+ * Per-epoch timing shared by both implementations. Besides the wall time of
+ * an epoch (until its last kernel finished), it records when the host had
+ * issued the epoch's last step: on the GPU backends the difference is work the
+ * device still had queued, so host ms/step tells host overhead from device time.
+ */
 class EpochClock {
   firstStepMs = NaN;
   epochMs: number[] = [];
+  issueMs: number[] = [];
   tensors: number[] = [];
   bytes: number[] = [];
-  programs = 0;
-  submits = 0;
   private epochStart = 0;
-  private mark = { programs: 0, submits: 0 };
+  private lastBatchEnd = 0;
+  private mark = { programs: 0, submits: 0, readbacks: 0 };
+  private counted = { programs: 0, submits: 0, readbacks: 0 };
   constructor(
     readonly t0: number,
-    private readonly counter: DispatchCounter | null,
+    private readonly counter: BackendCounter | null,
   ) {}
   startEpoch(epoch: number): void {
     this.epochStart = now();
-    if (epoch === 1 && this.counter) this.mark = { programs: this.counter.programs, submits: this.counter.submits };
+    this.lastBatchEnd = this.epochStart;
+    if (epoch === 1 && this.counter) this.mark = this.counter.snapshot();
+  }
+  batchEnd(): void {
+    this.lastBatchEnd = now();
   }
   firstStep(): void {
     this.firstStepMs = now() - this.t0;
   }
   async endEpoch(net: tf.LayersModel): Promise<void> {
+    const issued = this.lastBatchEnd - this.epochStart;
+    // Counted before the drain, whose own readback is the bench's, not the trainer's.
+    if (this.counter) {
+      const c = this.counter.snapshot();
+      this.counted = { programs: c.programs - this.mark.programs, submits: c.submits - this.mark.submits, readbacks: c.readbacks - this.mark.readbacks };
+    }
     await drain(net);
     this.epochMs.push(now() - this.epochStart);
+    this.issueMs.push(issued);
     const m = tf.memory();
     this.tensors.push(m.numTensors);
     this.bytes.push(m.numBytes);
-    if (this.counter) {
-      this.programs = this.counter.programs - this.mark.programs;
-      this.submits = this.counter.submits - this.mark.submits;
-    }
+    // The drain's readback is excluded from the next epoch's count as well.
+    if (this.counter) this.mark = { ...this.mark, readbacks: this.mark.readbacks + 1 };
   }
   result(job: ThroughputJob): RepResult {
     const measured = this.epochMs.slice(1);
     const seconds = measured.reduce((a, b) => a + b, 0) / 1000;
     const steps = job.steps * measured.length;
     const r: RepResult = {
-      samplesPerSec: (steps * job.batch) / seconds,
+      samplesPerSec: steps > 0 ? (steps * job.batch) / seconds : NaN,
       firstStepMs: this.firstStepMs,
       tensorsAfterEpoch: this.tensors,
       bytesAfterEpoch: this.bytes,
     };
-    if (this.counter) {
-      r.dispatchesPerStep = this.programs / steps;
-      r.submitsPerStep = this.submits / steps;
+    if (steps > 0) {
+      r.hostMsPerStep = this.issueMs.slice(1).reduce((a, b) => a + b, 0) / steps;
+      if (this.counter) {
+        r.readbacksPerStep = this.counted.readbacks / steps;
+        if (this.counter.countsPrograms) {
+          r.dispatchesPerStep = this.counted.programs / steps;
+          r.submitsPerStep = this.counted.submits / steps;
+        }
+      }
     }
     return r;
   }
@@ -115,6 +160,7 @@ class TrainerClock extends Callback {
     super();
   }
   override async onTrainBatchEnd(trainer: TrainerT, _m: LightningModule, outputs: StepOutput, _b: unknown, batchIdx: number): Promise<void> {
+    this.clock.batchEnd();
     if (trainer.currentEpoch !== 0 || batchIdx !== 0) return;
     const loss = (outputs as { loss?: tf.Tensor } | null)?.loss;
     if (loss) await loss.data();
@@ -139,6 +185,7 @@ class FitClock extends tf.Callback {
     this.clock.startEpoch(epoch);
   }
   override async onBatchEnd(batch: number, logs?: tf.Logs): Promise<void> {
+    this.clock.batchEnd();
     if (this.epoch !== 0 || batch !== 0) return;
     const loss = (logs as Record<string, unknown> | undefined)?.loss;
     if (loss instanceof tf.Tensor) await loss.data();
@@ -162,18 +209,25 @@ export function quietTrainer(accelerator: string, extra: Record<string, unknown>
 }
 
 /** One repetition: a fresh model trained for 1 warm-up + measuredEpochs epochs of `steps` batches. */
-export async function throughputRep(impl: Impl, job: ThroughputJob, data: SplitTensors, seed: number, counter: DispatchCounter | null): Promise<RepResult> {
+export async function throughputRep(
+  impl: Impl,
+  job: ThroughputJob,
+  data: SplitTensors,
+  seed: number,
+  counter: BackendCounter | null,
+  trainerOptions: Record<string, unknown> = {},
+): Promise<RepResult> {
   const n = job.steps * job.batch;
   const x = tf.slice(data.xTrain, 0, n);
   const y = tf.slice(data.yTrain, 0, n);
   const net = buildModel(job.model, seed);
   const epochs = 1 + job.measuredEpochs;
   try {
-    if (impl === 'trainer') {
+    if (impl !== 'fit') {
       const module = new BenchModule(net);
       const loader = new DataLoader(new TensorDataset(x, y), { batchSize: job.batch, shuffle: true, generator: seed });
       const clock = new EpochClock(now(), counter);
-      const trainer = quietTrainer(tf.getBackend(), { maxEpochs: epochs, callbacks: [new TrainerClock(clock, net)] });
+      const trainer = quietTrainer(tf.getBackend(), { ...trainerOptions, maxEpochs: epochs, callbacks: [new TrainerClock(clock, net)] });
       await trainer.fit(module, { trainDataloaders: loader });
       // The Trainer leaves the optimizer (and its Adam slots) to its owner.
       trainer.optimizers.forEach((o) => o.dispose());
