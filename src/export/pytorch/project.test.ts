@@ -68,6 +68,15 @@ describe('exportPyTorchProject', () => {
     }
   });
 
+  it("writes the studio's split to splits.json for a table only: image rows are in upload order", () => {
+    const splits = { train: [0, 1, 2], validation: [3], test: [4] };
+    const table = exportPyTorchProject({ spec: mlpSpec(), inputShape: [4], task: 'classification', numClasses: 3, preprocessing: tableSpec(), splits });
+    expect(JSON.parse(readText(table['splits.json']!))).toEqual({ rows: 5, ...splits });
+    const images = exportPyTorchProject({ spec: cnnSpec(), inputShape: [10, 10, 2], task: 'classification', numClasses: 3, preprocessing: imageSpec(), splits });
+    expect(images['splits.json']).toBeUndefined();
+    expect(readText(images['README.md']!)).toContain('follows the upload order');
+  });
+
   it('writes no weights without them, and names the model weight it cannot place', async () => {
     const bare = exportPyTorchProject({ spec: mlpSpec(), inputShape: [4], task: 'classification', numClasses: 3, preprocessing: tableSpec() });
     expect(bare['weights.bin']).toBeUndefined();

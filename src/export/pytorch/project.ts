@@ -27,7 +27,10 @@ export interface PyTorchExportInput {
   dataset?: string;
   /** The fractions and seed of the studio's split (default 0.2 / 0.1, seed 42). */
   split?: { validation: number; test: number; seed: number };
-  /** The studio's exact split as row indices (table rows that have a target), written to splits.json. */
+  /**
+   * The studio's exact split as row indices (table rows that have a target),
+   * written to splits.json for tables; ignored for images, whose rows are in upload order.
+   */
   splits?: { train: ArrayLike<number>; validation: ArrayLike<number>; test: ArrayLike<number> };
 }
 
@@ -72,10 +75,14 @@ ${hasWeights ? '| `weights.bin`, `weights.json` | the trained weights, float32 l
 - Batch norm uses tfjs's epsilon 1e-3 and momentum 0.99 (PyTorch's \`momentum=0.01\`).
 - The network outputs raw values (logits); the loss applies softmax or sigmoid.
 
-Differences: the data split is a seeded shuffle${input.splits ? ' unless `splits.json` (the studio\'s own split) matches the data' : ''};
+Differences: the data split is a seeded shuffle${hasSplits(input) ? ' unless `splits.json` (the studio\'s own split) matches the data' : ''}${input.preprocessing.kind === 'image' ? ' (the studio\'s own split of an image folder follows the upload order, which the folder on disk does not keep)' : ''};
 the studio's split is stratified for classification. Training ${hasWeights ? 'resumes from `weights.bin`; pass `--fresh` to start over' : 'starts from random weights'}.
 Optimizer state (Adam moments) is not exported, so the first steps differ slightly from a browser resume.
 `;
+}
+
+function hasSplits(input: PyTorchExportInput): boolean {
+  return input.splits !== undefined && input.preprocessing.kind === 'table';
 }
 
 /** The project's files, by name. */
@@ -111,7 +118,9 @@ export function exportPyTorchProject(input: PyTorchExportInput): ModelFiles {
     files['weights.bin'] = bin;
     files['weights.json'] = textFile(JSON.stringify(manifest, null, 2));
   }
-  if (input.splits) {
+  // Only a table keeps the studio's row order on disk; image rows are in upload order
+  // (zip or browser folder order), which datamodule.py's folder walk cannot recover.
+  if (input.splits && hasSplits(input)) {
     const s = input.splits;
     const rows = s.train.length + s.validation.length + s.test.length;
     files['splits.json'] = textFile(JSON.stringify({ rows, train: Array.from(s.train), validation: Array.from(s.validation), test: Array.from(s.test) }));

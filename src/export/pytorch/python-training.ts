@@ -20,15 +20,51 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 
 
-def read_csv(path):
+def header_names(cells):
+    """The studio's column names for a header row: trimmed, blanks named "column <j>", repeats renamed "<name> (2)"."""
+    used, names = set(), []
+    for j, cell in enumerate(cells):
+        name = cell.strip() or f"column {j + 1}"
+        if name in used:
+            k = 2
+            while f"{name} ({k})" in used:
+                k += 1
+            name = f"{name} ({k})"
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def read_csv(path, columns):
+    """The rows as dicts keyed by the studio's column names (preprocessing.json's "columns"), read as the studio reads:
+    a comma, semicolon or tab delimiter, double quotes only, blank lines skipped, and rows without one cell per
+    column skipped. A file without a header row has the columns "column 1", "column 2", ..."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         sample = f.read(65536)
         f.seek(0)
         try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
         except csv.Error:
-            dialect = csv.excel
-        return list(csv.DictReader(f, dialect=dialect))
+            delimiter = ","
+        records = [r for r in csv.reader(f, delimiter=delimiter, quotechar='"', doublequote=True) if any(c.strip() for c in r)]
+    if not records:
+        raise ValueError(f"{path} has no rows")
+    generated = [f"column {j + 1}" for j in range(len(columns))]
+    has_header = columns != generated or header_names(records[0]) == generated
+    if has_header and header_names(records[0]) != columns:
+        found = json.dumps(header_names(records[0]), ensure_ascii=False)
+        raise ValueError(f"{path} has the columns {found}; preprocessing.json expects {json.dumps(columns, ensure_ascii=False)}")
+    width, rows, bad = len(columns), [], 0
+    for record in records[1 if has_header else 0 :]:
+        if len(record) > width and not any(c.strip() for c in record[width:]):
+            record = record[:width]
+        if len(record) != width:
+            bad += 1
+            continue
+        rows.append(dict(zip(columns, record)))
+    if bad:
+        print(f"{path}: {bad} row(s) without {width} fields were skipped")
+    return rows
 
 
 def encode_table(spec, path):
@@ -37,7 +73,7 @@ def encode_table(spec, path):
     if target is None:
         raise ValueError("preprocessing.json has no target column; a table without one cannot be trained on")
     xs, ys = [], []
-    for row in read_csv(path):
+    for row in read_csv(path, spec["columns"]):
         y = encode_target(target, row.get(target["column"]))
         if (target["task"] == "classification" and y < 0) or (target["task"] == "regression" and np.isnan(y)):
             continue
@@ -248,6 +284,15 @@ from model import load_exported_weights
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def device_count(devices):
+    """How many devices --devices asks for: a number, a list such as "0,1", or "auto" / "-1" (every GPU)."""
+    if isinstance(devices, int):
+        return devices
+    if devices in ("auto", "-1"):
+        return torch.cuda.device_count()
+    return len([d for d in devices.split(",") if d.strip()])
+
+
 def main():
     with open(os.path.join(HERE, "experiment.json"), encoding="utf-8") as f:
         experiment = json.load(f)
@@ -270,7 +315,7 @@ def main():
         print("Resuming from the weights trained in the browser (weights.bin).")
 
     devices = int(args.devices) if args.devices.isdigit() else args.devices
-    many = (isinstance(devices, int) and devices > 1) or (devices == "auto" and torch.cuda.device_count() > 1) or args.num_nodes > 1
+    many = device_count(devices) > 1 or args.num_nodes > 1
     callbacks = []
     stop = recipe.get("earlyStopping")
     if stop:

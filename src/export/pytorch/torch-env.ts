@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 /** Debian's interpreter: the `python3` on PATH here is a pyenv build without torch. */
 export const PYTHON = process.env.VOLT_PYTHON ?? '/usr/bin/python3';
 
-export function runPython(args: string[], cwd?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+/** `env` is added to this process's environment. */
+export function runPython(args: string[], cwd?: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
 }
 
