@@ -3,24 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuntimeNode } from '../export/runtime-node';
-import { Harness, tinyConfig } from './session-fixture';
+import { commandResult, Harness, tinyConfig } from './session-fixture';
 import type { CommandBody, WorkerEvent } from './protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function result(h: Harness, body: CommandBody): Promise<WorkerEvent> {
-  const id = h.send(body);
-  const r = h.reply(id);
-  if (!r.ok) throw new Error(`refused: ${r.error.message}`);
-  for (let i = 0; i < 4000; i++) {
-    const e = h.events.map((x) => x.event).find((ev) => 'requestId' in ev && ev.requestId === id && ev.type !== 'dataProgress');
-    if (e) return e;
-    await new Promise((res) => setTimeout(res, 5));
-  }
-  throw new Error(`no result for command ${id}`);
-}
+const result = commandResult;
 
 async function exported(h: Harness, kind: 'bundle' | 'tfjs'): Promise<Extract<WorkerEvent, { type: 'exported' }>> {
   const e = await result(h, { type: 'export', request: { kind } });

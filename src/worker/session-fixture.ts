@@ -85,6 +85,19 @@ export class Harness {
   }
 }
 
+/** Sends a command and waits for the event carrying its id (export, import, data and prediction results). */
+export async function commandResult(h: Harness, body: CommandBody): Promise<WorkerEvent> {
+  const id = h.send(body);
+  const r = h.reply(id);
+  if (!r.ok) throw new Error(`refused: ${r.error.message}`);
+  for (let i = 0; i < 4000; i++) {
+    const e = h.events.map((x) => x.event).find((ev) => 'requestId' in ev && ev.requestId === id && ev.type !== 'dataProgress');
+    if (e) return e;
+    await sleep(5);
+  }
+  throw new Error(`no result for command ${id}`);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

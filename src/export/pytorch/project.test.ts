@@ -7,23 +7,14 @@ import { buildSeeded, cnnSpec, mlpSpec, reshapeCnnSpec, sampleInputs } from '../
 import { imageSpec, tableSpec } from '../fixtures/specs';
 import { readText } from '../model-files';
 import { PYTORCH_FILES, exportPyTorchProject } from './project';
-import { runPython, torchMissingReason, writeFiles } from './torch-env';
+import { runPython, torchAvailable, writeFiles } from './torch-env';
 import { namedWeights, torchWeights } from './weights';
 
 const CHECK_SCRIPT = join(process.cwd(), 'scripts/export/check_torch.py');
-const noTorch = torchMissingReason();
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** CI installs PyTorch, so there its absence is a failure; elsewhere the check is reported and left out. */
-function torchAvailable(): boolean {
-  if (noTorch === null) return true;
-  if (process.env.CI) throw new Error(`PyTorch is required in CI: ${noTorch}`);
-  console.warn(`PyTorch equivalence check not run: ${noTorch}`);
-  return false;
-}
 
 async function exportCase(spec: ModelSpec, inputShape: number[], task: 'classification' | 'regression', seed: number) {
   const model = buildSeeded(spec, inputShape, seed);
@@ -118,7 +109,7 @@ describe('exported network in PyTorch', () => {
   ];
   for (const [name, makeSpec, inputShape, task] of cases) {
     it(`matches tfjs within 1e-4 for ${name} (eval mode)`, async () => {
-      if (!torchAvailable()) return;
+      if (!torchAvailable('PyTorch equivalence')) return;
       const { model, files } = await exportCase(makeSpec(), inputShape, task, 3);
       const x = sampleInputs(inputShape, 6, 17);
       const y = model.predict(x) as tf.Tensor;

@@ -23,6 +23,20 @@ export function torchMissingReason(): string | null {
   return `${PYTHON} cannot import torch (${(r.stderr.trim().split('\n').pop() ?? 'no output').slice(0, 200)})`;
 }
 
+let missing: string | null | undefined;
+
+/**
+ * Whether a test that needs PyTorch can run. CI installs PyTorch, so there
+ * its absence is a failure; elsewhere the check is reported and left out.
+ */
+export function torchAvailable(what: string): boolean {
+  if (missing === undefined) missing = torchMissingReason();
+  if (missing === null) return true;
+  if (process.env.CI) throw new Error(`PyTorch is required in CI: ${missing}`);
+  console.warn(`${what} not checked: ${missing}`);
+  return false;
+}
+
 export function writeFiles(files: Record<string, Uint8Array | string>, prefix = 'volt-export-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const [name, content] of Object.entries(files)) {
