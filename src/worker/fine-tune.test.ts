@@ -4,7 +4,7 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuntimeNode } from '../export/runtime-node';
 import { commandResult, Harness, tinyConfig } from './session-fixture';
-import type { CommandBody, WorkerEvent } from './protocol';
+import type { WorkerEvent } from './protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
