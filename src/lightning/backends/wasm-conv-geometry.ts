@@ -37,6 +37,19 @@ export function spreadColumns(s: KernelScratch, t: TensorInfo, stride: number): 
   return s.reshape(padded, [b, h, w * stride, c]);
 }
 
+/**
+ * Trailing padding that makes a correlation of x_padded with dy (dy's taps
+ * spaced `tapSpacing` apart, outputs spaced `outSpacing` apart) yield at least
+ * `filterSize` outputs. Never negative: when the forward pass ignored a tail
+ * of the input, the result is one or more rows too long and gets cropped.
+ */
+export function gradPadEnd(
+  inSize: number, padStart: number, outSize: number, filterSize: number, tapSpacing: number, outSpacing: number,
+): number {
+  const needed = (filterSize - 1) * outSpacing + (outSize - 1) * tapSpacing + 1;
+  return Math.max(0, needed - inSize - padStart);
+}
+
 export interface AxisAlignment {
   padStart: number;
   padEnd: number;

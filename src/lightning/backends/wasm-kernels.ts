@@ -8,7 +8,6 @@ import {
   registerKernel,
 } from '@tensorflow/tfjs-core';
 import type {
-  Conv2DBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInputAttrs,
   KernelBackend,
@@ -17,8 +16,9 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { withScratch } from './wasm-scratch';
-import { alignAxis, explicitPad, spreadColumns, spreadRows, type Shape4 } from './wasm-conv-geometry';
+import { alignAxis, explicitPad, gradPadEnd, spreadColumns, spreadRows, type Shape4 } from './wasm-conv-geometry';
 import { overrideWasmConv2DBackpropInput } from './wasm-conv-input';
+import { conv2DBackpropFilterWasm } from './wasm-conv-filter';
 import { wasmBatchMatMulOverride } from './wasm-matmul';
 import { wasmMaxPoolGradOverride } from './wasm-maxpool-grad';
 
@@ -31,54 +31,6 @@ import { wasmMaxPoolGradOverride } from './wasm-maxpool-grad';
  * dilation d, padding top pt, output size Ho. The forward pass reads
  * x_padded[o*s + i*d] for output o and filter tap i.
  */
-
-/**
- * Bottom padding that makes a correlation of x_padded with dy (dy's taps
- * spaced `tapSpacing` apart, outputs spaced `outSpacing` apart) yield exactly
- * `filterSize` outputs. Never negative: when the forward pass ignored a tail
- * of the input, the result is one or more rows too long and gets cropped.
- */
-function gradPadEnd(
-  inSize: number, padStart: number, outSize: number, filterSize: number, tapSpacing: number, outSpacing: number,
-): number {
-  const needed = (filterSize - 1) * outSpacing + (outSize - 1) * tapSpacing + 1;
-  return Math.max(0, needed - inSize - padStart);
-}
-
-/**
- * dW[i,j,ci,co] = sum_{b,ho,wo} x_pad[b, ho*s+i, wo*s+j, ci] * dy[b,ho,wo,co].
- * Read with Ci as the batch and B as the channels, that is a convolution of
- * x^T [Ci,H,W,B] by dy^T [Ho,Wo,B,Co] (dilation = forward stride), giving
- * [Ci,fh,fw,Co].
- */
-function conv2DBackpropFilterWasm(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: Conv2DBackpropFilterAttrs): TensorInfo {
-  if (attrs.dataFormat === 'NCHW') {
-    throw new Error(
-      "Conv2DBackpropFilter on the 'wasm' backend supports only `dataFormat` 'NHWC', got 'NCHW'",
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
-  );
-  const [fh, fw, ci, co] = attrs.filterShape;
-  const [, h, w] = x.shape;
-  const [, ho, wo] = dy.shape;
-  const { strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  return withScratch(backend, (s) => {
-    const xT = s.transpose(x, [3, 1, 2, 0]);
-    const dyT = s.transpose(dy, [1, 2, 0, 3]);
-    const g = s.run('Conv2D', { x: xT, filter: dyT }, {
-      strides: [1, 1],
-      dilations: [sh, sw],
-      pad: explicitPad(top, gradPadEnd(h, top, ho, fh, sh, 1), left, gradPadEnd(w, left, wo, fw, sw, 1)),
-      dataFormat: 'NHWC',
-      dimRoundingMode: 'floor',
-    });
-    const cropped = s.slice(g, [0, 0, 0, 0], [ci, fh, fw, co]);
-    return s.transpose(cropped, [1, 2, 0, 3]);
-  });
-}
 
 /**
  * dW[i,j,c,m] = sum_{b,o} x_pad[b, o*s+i*d, c] * dy[b, o, c*M+m].
