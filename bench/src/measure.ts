@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Callback, DataLoader, TensorDataset, Trainer, type LightningModule, type StepOutput, type Trainer as TrainerT } from '../../src/lightning/index';
+import { Callback, DataLoader, TensorDataset, Trainer, type AdamOptions, type LightningModule, type StepOutput, type Trainer as TrainerT } from '../../src/lightning/index';
 import { BenchModule, buildModel, compileForFit, sampleShape } from './models';
 import type { AccuracyJob, Impl, MnistSplit, ModelName, RepResult, ThroughputJob } from './types';
 
@@ -224,10 +224,12 @@ export async function throughputRep(
   const epochs = 1 + job.measuredEpochs;
   try {
     if (impl !== 'fit') {
-      const module = new BenchModule(net);
+      // A variant's `adam` key goes to the optimizer (e.g. `{"adam":{"fused":false}}`), the rest to the Trainer.
+      const { adam, ...trainerOnly } = trainerOptions;
+      const module = new BenchModule(net, (adam ?? {}) as AdamOptions);
       const loader = new DataLoader(new TensorDataset(x, y), { batchSize: job.batch, shuffle: true, generator: seed });
       const clock = new EpochClock(now(), counter);
-      const trainer = quietTrainer(tf.getBackend(), { ...trainerOptions, maxEpochs: epochs, callbacks: [new TrainerClock(clock, net)] });
+      const trainer = quietTrainer(tf.getBackend(), { ...trainerOnly, maxEpochs: epochs, callbacks: [new TrainerClock(clock, net)] });
       await trainer.fit(module, { trainDataloaders: loader });
       // The Trainer leaves the optimizer (and its Adam slots) to its owner.
       trainer.optimizers.forEach((o) => o.dispose());

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Adam, LightningModule, type Batch, type OptimizerConfig, type StepOutput } from '../../src/lightning/index';
+import { Adam, LightningModule, type AdamOptions, type Batch, type OptimizerConfig, type StepOutput } from '../../src/lightning/index';
 import type { ModelName } from './types';
 
 export const LR = 1e-3;
@@ -47,7 +47,11 @@ export function sampleShape(name: ModelName): number[] {
  * gives fit, so both sides do the same arithmetic.
  */
 export class BenchModule extends LightningModule {
-  constructor(readonly net: tf.LayersModel) {
+  /** `adam`: extra Adam options for A/B runs, e.g. `{ fused: false }` (the `adam` key of a `--trainer-variant`). */
+  constructor(
+    readonly net: tf.LayersModel,
+    readonly adam: AdamOptions = {},
+  ) {
     super();
   }
 
@@ -70,7 +74,7 @@ export class BenchModule extends LightningModule {
   }
 
   override configureOptimizers(): OptimizerConfig {
-    return new Adam(this.parameters(), { lr: LR });
+    return new Adam(this.parameters(), { ...this.adam, lr: LR });
   }
 }
 

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamGroup, ParamGroupInit } from './optimizer';
+import { fusedAdamAvailable, fusedAdamMoments, fusedAdamParam } from './fused-adam';
+import { adamStepScalars } from './fused-adam-scalars';
 import { SlotOptimizer, type ParamState } from './slot-optimizer';
 import { checkBoolean, checkKnownKeys, checkNonNegative, checkRange, definedOnly, fail } from './validate';
 
@@ -11,6 +13,16 @@ export interface AdamOptions {
   weightDecay?: number;
   amsgrad?: boolean;
   maximize?: boolean;
+  /**
+   * On WebGPU and WebGL, run each parameter's update as 3 fused GPU programs
+   * (4 with amsgrad) instead of 13 elementwise ops; the result agrees with the
+   * op-by-op path to float32 rounding. Other backends always go op by op.
+   * `false` forces op by op everywhere (for A/B comparisons). Default true.
+   * Differs from PyTorch: `fused: true` on a backend without fused kernels is
+   * not an error, it falls back. Not a param-group hyperparameter, so it is
+   * not saved in `stateDict`.
+   */
+  fused?: boolean;
 }
 
 export interface AdamParamGroup extends ParamGroup {
@@ -20,7 +32,7 @@ export interface AdamParamGroup extends ParamGroup {
   maximize: boolean;
 }
 
-const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as const;
+const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'fused'] as const;
 
 /**
  * Adam with PyTorch's `torch.optim.Adam` semantics (single-tensor path):
@@ -33,10 +45,14 @@ const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as con
 export class Adam extends SlotOptimizer {
   /** Whether weight decay is decoupled (AdamW) rather than an L2 term in the gradient. */
   protected readonly decoupled: boolean = false;
+  /** Whether to use the fused GPU kernels where the backend has them (see `AdamOptions.fused`). */
+  readonly fused: boolean;
 
   constructor(params: tf.Variable[] | ParamGroupInit[], options: AdamOptions = {}) {
-    super(params, resolveAdamOptions(new.target.name, options));
+    const { fused, hyper } = splitFused(options);
+    super(params, resolveAdamOptions(new.target.name, hyper));
     this.paramGroups.forEach((g) => validateAdamGroup(new.target.name, g as AdamParamGroup));
+    this.fused = checkBoolean(new.target.name, 'fused', fused ?? true);
   }
 
   protected updateParam(param: tf.Variable, grad: tf.Tensor, group: ParamGroup, state: ParamState): void {
@@ -44,6 +60,10 @@ export class Adam extends SlotOptimizer {
     const [beta1, beta2] = betas;
     const step = (state.counters.step ?? 0) + 1;
     state.counters.step = step;
+    if (this.fused && param.dtype === 'float32' && grad.dtype === 'float32' && fusedAdamAvailable()) {
+      this.updateParamFused(param, grad, group as AdamParamGroup, state, step);
+      return;
+    }
 
     let g: tf.Tensor = maximize ? tf.neg(grad) : grad;
     if (weightDecay !== 0) {
@@ -68,6 +88,25 @@ export class Adam extends SlotOptimizer {
     const denom = tf.add(tf.div(tf.sqrt(second), bias2Sqrt), eps);
     param.assign(tf.sub(param, tf.mul(tf.div(m, denom), stepSize)));
   }
+
+  /** The same update as `updateParam`'s op-by-op path in 3 GPU programs (4 with amsgrad). */
+  private updateParamFused(param: tf.Variable, grad: tf.Tensor, group: AdamParamGroup, state: ParamState, step: number): void {
+    const scalars = adamStepScalars(group, step, this.decoupled);
+    const expAvg = this.slot(state, 'exp_avg', () => tf.zerosLike(param));
+    const expAvgSq = this.slot(state, 'exp_avg_sq', () => tf.zerosLike(param));
+    const { expAvg: m, expAvgSq: v } = fusedAdamMoments(param, grad, expAvg, expAvgSq, scalars);
+    let second = v;
+    if (group.amsgrad) {
+      const maxSq = this.slot(state, 'max_exp_avg_sq', () => tf.zerosLike(param));
+      second = tf.maximum(maxSq, v);
+      maxSq.assign(second);
+    }
+    // Both moments are computed before any assign, so every program reads this step's inputs.
+    const p = fusedAdamParam(param, m, second, scalars);
+    expAvg.assign(m);
+    expAvgSq.assign(v);
+    param.assign(p);
+  }
 }
 
 /** Adam with decoupled weight decay (Loshchilov & Hutter), PyTorch's `torch.optim.AdamW`; `weightDecay` defaults to 1e-2. */
@@ -77,6 +116,13 @@ export class AdamW extends Adam {
   constructor(params: tf.Variable[] | ParamGroupInit[], options: AdamOptions = {}) {
     super(params, { weightDecay: 1e-2, ...definedOnly(options) });
   }
+}
+
+/** Takes `fused` out of the options: it picks an implementation, it is not a param-group hyperparameter. */
+function splitFused(options: AdamOptions): { fused: unknown; hyper: AdamOptions } {
+  if (options === null || typeof options !== 'object') return { fused: undefined, hyper: options };
+  const { fused, ...hyper } = options;
+  return { fused, hyper };
 }
 
 function resolveAdamOptions(owner: string, options: AdamOptions) {
