@@ -74,6 +74,11 @@ test('a zip of class folders: classes and thumbnails, one epoch of training', as
   await page.getByTestId('data.augment.mild').click();
   await page.getByTestId('data.augment.maxRotation').fill('0');
   await expect(page.getByTestId('data.augment.summary')).toContainText('horizontal flip, shift ±10%, brightness ±0.1');
+  // The preview: training images as loaded, then four draws each.
+  await page.getByTestId('data.augment.preview').click();
+  const rows = page.getByTestId('data.augment.previewGrid').locator('.augment-row');
+  await expect(rows.first().locator('canvas')).toHaveCount(5);
+  expect(await rows.count()).toBeGreaterThanOrEqual(2);
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   await expect(page.getByTestId('step.evaluate.choice')).toHaveText(/^accuracy \d/);

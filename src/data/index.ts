@@ -45,6 +45,7 @@ export {
   loadImages,
   encodeImage,
   datasetThumbnails,
+  makeThumbnail,
   estimateImageMemory,
   IMAGE_SIZES,
   DEFAULT_MEMORY_BUDGET,

@@ -58,6 +58,20 @@ export async function predict(input: PredictInput): Promise<void> {
   }
 }
 
+let previewSeed = 0;
+
+/** Asks the worker for a few training images as loaded and augmented with the current setting (new draws each time). */
+export async function previewAugmentation(): Promise<void> {
+  const spec = useStore.getState().augmentation;
+  useStore.setState({ augmentPreviewing: -1, augmentPreviewError: null });
+  try {
+    const requestId = await requireClient().previewAugmentation({ ...spec }, ++previewSeed);
+    useStore.setState((s) => (s.augmentPreviewing === -1 ? { augmentPreviewing: requestId } : {}));
+  } catch (err) {
+    useStore.setState({ augmentPreviewing: null, augmentPreviewError: serializeError(err).message });
+  }
+}
+
 /** Changes the training-time augmentation of the next runs (checked here, so a bad value never reaches the worker). */
 export function setAugmentation(patch: Partial<AugmentationSpec>): void {
   const next = checkAugmentation({ ...useStore.getState().augmentation, ...patch });

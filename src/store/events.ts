@@ -64,11 +64,15 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       if (state.dataLoading?.requestId !== event.requestId) return {};
       return { dataLoading: { ...state.dataLoading, progress: event.progress } };
     case 'dataset':
-      return { dataset: event.report, dataError: null, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
+      return { dataset: event.report, dataError: null, augmentPreview: null, augmentPreviewError: null, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
     case 'dataError':
       if (state.importedPredicting === event.requestId) return { importedPredicting: null, importedPredictionError: event.failure.message };
       if (state.predicting === event.requestId) return { predicting: null, predictionError: event.failure.message };
       return { dataError: event.failure, dataLoading: state.dataLoading?.requestId === event.requestId ? null : state.dataLoading };
+    case 'augmentationPreview':
+      if (state.augmentPreviewing !== event.requestId) return {};
+      if (!event.preview) return { augmentPreviewing: null, augmentPreviewError: event.error?.message ?? 'the preview failed' };
+      return { augmentPreview: event.preview, augmentPreviewing: null, augmentPreviewError: null };
     case 'evaluation':
       if (stale) return { runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };
       return { evaluation: event.evaluation, runs: updateRun(state, event.runId, { evaluation: event.evaluation }) };

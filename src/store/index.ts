@@ -33,7 +33,7 @@ export {
   type ExportSlice,
   type SaveFile,
 } from './export';
-export { loadBuiltin, uploadFiles, configureData, predict, setAugmentation, type PickedFile } from './data';
+export { loadBuiltin, uploadFiles, configureData, predict, previewAugmentation, setAugmentation, type PickedFile } from './data';
 export {
   NEW_LAYER,
   SPEC_PARAM,

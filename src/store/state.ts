@@ -8,6 +8,7 @@ import { NO_AUGMENTATION, type AugmentationSpec } from '../data/images/augment';
 import { DEFAULT_RUN } from './config';
 import type {
   AcceleratorChoice,
+  AugmentationPreview,
   BackendReport,
   DataFailure,
   DataProgress,
@@ -104,6 +105,11 @@ export interface DataSlice {
   dataError: DataFailure | null;
   /** Training-time augmentation for image datasets (sent with a run only when the dataset has images). */
   augmentation: AugmentationSpec;
+  /** Training images as loaded and augmented, for the Data step (null until asked, and after a new dataset). */
+  augmentPreview: AugmentationPreview | null;
+  /** The preview request in flight (-1 while it is being sent). */
+  augmentPreviewing: number | null;
+  augmentPreviewError: string | null;
 }
 
 export type StepName = 'data' | 'model' | 'train' | 'evaluate' | 'export';
@@ -157,7 +163,15 @@ export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, log
 export const initialRuns: RunsSlice = { runs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };
-export const initialData: DataSlice = { dataset: null, dataLoading: null, dataError: null, augmentation: NO_AUGMENTATION };
+export const initialData: DataSlice = {
+  dataset: null,
+  dataLoading: null,
+  dataError: null,
+  augmentation: NO_AUGMENTATION,
+  augmentPreview: null,
+  augmentPreviewing: null,
+  augmentPreviewError: null,
+};
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
 export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: null };
 export const initialUi: UiSlice = { step: 'data' };

@@ -104,10 +104,11 @@ describe('reduceEvent', () => {
       variants: { type: 'variants', requestId: 11, report: { split: 'test', count: 1, variants: [] } },
       imported: { type: 'imported', requestId: 12, report: { source: 'm.zip', kind: 'bundle', inputShape: [2], outputUnits: 2, trainedOn: 'a', learningRate: 0.01, cardMetrics: null, schema: null, dataset: null, evaluation: null } },
       exportError: { type: 'exportError', requestId: 13, error: { name: 'Error', message: 'nope' } },
+      augmentationPreview: { type: 'augmentationPreview', requestId: 14, preview: { images: [] } },
     };
     setSaveFile(() => {});
     withRun('r');
-    useStore.setState({ dataLoading: { requestId: 7, what: 'a.csv', progress: null }, predicting: 8 });
+    useStore.setState({ dataLoading: { requestId: 7, what: 'a.csv', progress: null }, predicting: 8, augmentPreviewing: 14 });
     for (const t of EVENT_TYPES) {
       const before = useStore.getState();
       const patch = reduceEvent(before, ev(samples[t]));

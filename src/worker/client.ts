@@ -9,6 +9,7 @@ import {
   deserializeError,
   parseEvent,
   commandTransferables,
+  type AugmentationSpec,
   type BuiltinRequest,
   type Command,
   type CommandBody,
@@ -97,6 +98,9 @@ export class TrainingClient {
   }
   configureData(choices: DataChoices): Promise<number> {
     return this.command({ type: 'configureData', choices });
+  }
+  previewAugmentation(augmentation: AugmentationSpec, seed: number): Promise<number> {
+    return this.command({ type: 'previewAugmentation', augmentation, seed });
   }
   predict(input: PredictInput, model: 'run' | 'imported' = 'run'): Promise<number> {
     return this.command(model === 'imported' ? { type: 'predict', input, model } : { type: 'predict', input });

@@ -90,7 +90,7 @@ interface Imported {
 export interface FineTuneSource {
   source: string;
   spec: ModelSpec;
-  /** The imported model's weights in `model.getWeights()` order (owned by the imported model: do not dispose). */
+  /** Copies of the imported model's weights in `model.getWeights()` order; the caller disposes them. */
   weights: tf.Tensor[];
   /** The dataset encoded with the bundle's preprocessing (same rows and splits). */
   data: LoadedData;
@@ -294,10 +294,24 @@ export class ExportSession {
       throw new Error(`the imported model ${imp.source} does not fit ${data.dataset.name}: ${issues.join('; ')}`);
     }
     const ds = data.dataset;
-    const all = Int32Array.from({ length: ds.y.length }, (_, i) => i);
-    const view = encodedFor(imp.meta.preprocessing, data, all);
-    const dataset: EncodedDataset = { ...view, inputShape, splits: ds.splits, spec: imp.meta.preprocessing ?? ds.spec };
-    return { source: imp.source, spec: structuredClone(imp.meta.spec), weights: model.getWeights(), data: { ...data, dataset } };
+    const pre = imp.meta.preprocessing;
+    let dataset: EncodedDataset;
+    if (pre?.kind === 'table' && data.raw && data.rowMap) {
+      // The rows as read, encoded again with the bundle's scaling, categories and target.
+      const view = encodedFor(pre, data, Int32Array.from({ length: ds.y.length }, (_, i) => i));
+      dataset = { ...view, inputShape, splits: ds.splits, spec: pre };
+    } else {
+      const differences = pre ? encodingDifferences(pre, ds.spec) : [];
+      if (differences.length > 0) {
+        throw new Error(
+          `${imp.source} was trained on data encoded differently from ${ds.name} (${differences.join('; ')}); load the data from its files with the bundle's settings to continue training it`,
+        );
+      }
+      // Encoded the same way: the dataset's own arrays serve as they are (no copy).
+      dataset = { ...ds, inputShape, spec: pre ?? ds.spec };
+    }
+    // Copies: an import finishing while the run is being built disposes the imported model's tensors.
+    return { source: imp.source, spec: structuredClone(imp.meta.spec), weights: model.getWeights().map((w) => w.clone()), data: { ...data, dataset } };
   }
 
   disposeImported(): void {
@@ -371,13 +385,30 @@ function encodedFor(pre: PreprocessingSpec | null, data: LoadedData, rows: Int32
   if (pre?.kind === 'table' && data.raw && data.rowMap) {
     const columns = data.raw.table.columns;
     const records = Array.from(rows, (r) => Object.fromEntries(columns.map((c, j) => [c, data.raw!.table.rows[data.rowMap![r]!]?.[j] ?? ''])));
-    x = applyPreprocessing(pre, records).x;
+    const enc = applyPreprocessing(pre, records);
+    x = enc.x;
+    // Targets the model's way too: a regression target is standardised with the bundle's statistics.
+    if (enc.y && enc.y.length === rows.length && enc.y.constructor === y.constructor) y.set(enc.y as Int32Array & Float32Array);
   } else {
     x = new Float32Array(rows.length * per);
     rows.forEach((r, i) => x.set(ds.x.subarray(r * per, (r + 1) * per), i * per));
   }
   const all = Int32Array.from(rows.keys());
   return { ...ds, x, y, splits: { train: new Int32Array(0), validation: all, test: all } };
+}
+
+/**
+ * Where a bundle's encoding differs from a dataset's whose rows cannot be
+ * encoded again (images, built-in tables): each difference as "field: bundle
+ * vs dataset". Empty when the dataset's arrays are what the model expects.
+ */
+export function encodingDifferences(pre: PreprocessingSpec, mine: PreprocessingSpec): string[] {
+  if (pre.kind !== mine.kind) return [`kind: ${pre.kind} vs ${mine.kind}`];
+  if (pre.kind === 'image' && mine.kind === 'image') {
+    const keys = ['width', 'height', 'channels', 'resize', 'background', 'scale'] as const;
+    return keys.filter((k) => pre[k] !== mine[k]).map((k) => `${k}: ${JSON.stringify(pre[k])} vs ${JSON.stringify(mine[k])}`);
+  }
+  return JSON.stringify(pre) === JSON.stringify(mine) ? [] : ['the scaling and category statistics differ'];
 }
 
 /** A stand-in dataset carrying the model's own preprocessing, for encoding "Try it" inputs. */

@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRuntimeNode } from '../export/runtime-node';
 import { commandResult, Harness, tinyConfig } from './session-fixture';
+import { encodingDifferences } from './export-session';
 import type { WorkerEvent } from './protocol';
 
 beforeAll(async () => {
@@ -82,5 +83,14 @@ describe('continue training an imported bundle', () => {
     const h = new Harness();
     await h.run('bad', { ...tinyConfig, initFrom: 'checkpoint' as 'imported' });
     expect(errorOf(h, 'bad')).toBe('`initFrom` must be "imported" or absent, got "checkpoint"');
+  });
+});
+
+describe('encodingDifferences', () => {
+  const image = { kind: 'image', version: 1, width: 28, height: 28, channels: 1, resize: 'auto', background: 255, scale: 'unit', labelNames: ['a'] } as const;
+  it('names each image setting that differs, and none when the arrays can be reused', () => {
+    expect(encodingDifferences(image as never, { ...image } as never)).toEqual([]);
+    expect(encodingDifferences(image as never, { ...image, channels: 3, resize: 'area' } as never)).toEqual(['channels: 1 vs 3', 'resize: "auto" vs "area"']);
+    expect(encodingDifferences(image as never, { kind: 'table' } as never)).toEqual(['kind: image vs table']);
   });
 });

@@ -56,7 +56,7 @@ describe('protocol', () => {
   it('rejects envelopes with the wrong version, id or type, naming the field', () => {
     expect(() => parseCommand({ v: 1, id: 1, type: 'ping' })).toThrow('command `v` must be protocol version 2, got 1');
     expect(() => parseCommand({ v: 2, id: '1', type: 'ping' })).toThrow('command `id` must be a number, got "1"');
-    expect(() => parseCommand({ v: 2, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, loadBuiltin, upload, configureData, predict, export, compareVariants, importModel, pause, resume, stop, ping, got "explode"');
+    expect(() => parseCommand({ v: 2, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, loadBuiltin, upload, configureData, predict, previewAugmentation, export, compareVariants, importModel, pause, resume, stop, ping, got "explode"');
     expect(parseCommand({ v: 2, id: 3, type: 'stop' })).toEqual({ v: 2, id: 3, type: 'stop' });
     expect(() => parseEvent({ v: 2, type: 'nope' })).toThrow(/event `type` must be one of ready, reply/);
     expect(() => parseEvent(null)).toThrow('an event must be an object, got null');
@@ -75,6 +75,7 @@ describe('protocol', () => {
       predict: { type: 'predict', input: { kind: 'features', values: {} } },
       export: { type: 'export', request: { kind: 'tfjs' } },
       compareVariants: { type: 'compareVariants' },
+      previewAugmentation: { type: 'previewAugmentation', augmentation: { flipHorizontal: true, flipVertical: false, maxShift: 0, maxRotation: 0, maxBrightness: 0 }, seed: 1 },
       importModel: { type: 'importModel', files: [] },
       pause: { type: 'pause' },
       resume: { type: 'resume' },

@@ -9,15 +9,16 @@
  * `predict`, the model spec in RunConfig, and the dataset, data progress,
  * data error, evaluation and prediction events; later additions (same
  * version, new types only): `export`, `compareVariants`, `importModel`,
- * `predict` with `model: 'imported'`, and the `exported`, `variants`,
- * `imported` and `exportError` events.
+ * `predict` with `model: 'imported'`, `previewAugmentation`, and the `exported`, `variants`,
+ * `imported`, `exportError` and `augmentationPreview` events.
  */
 import type { AugmentationSpec } from '../data/images/augment';
 import type { ModelSpec } from '../models/spec';
-import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, UploadFile, UploadOptions } from './protocol-data';
+import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, ThumbnailData, UploadFile, UploadOptions } from './protocol-data';
 import type { ExportRequest, ExportedFile, ImportReport, VariantsReport } from './protocol-export';
 
 export type * from './protocol-data';
+export type { AugmentationSpec };
 export type * from './protocol-export';
 
 export const PROTOCOL_VERSION = 2 as const;
@@ -75,6 +76,11 @@ export interface RunConfig {
   /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */
   detectAnomaly?: boolean;
   debug?: RunDebug;
+}
+
+/** Training images as loaded and as several random draws of an augmentation. */
+export interface AugmentationPreview {
+  images: Array<{ original: ThumbnailData; augmented: ThumbnailData[] }>;
 }
 
 export interface SerializedError {
@@ -157,6 +163,8 @@ export type CommandBody =
   | { type: 'predict'; input: PredictInput; model?: 'run' | 'imported' }
   | { type: 'export'; request: ExportRequest }
   | { type: 'compareVariants' }
+  /** A few training images of the loaded dataset, as loaded and augmented (answered by `augmentationPreview`). */
+  | { type: 'previewAugmentation'; augmentation: AugmentationSpec; seed: number }
   /** A bundle zip, or model.json and its shards (bytes transferred). */
   | { type: 'importModel'; files: UploadFile[] }
   | { type: 'pause' }
@@ -168,7 +176,7 @@ export type CommandBody =
 export type Command = CommandBody & { v: ProtocolVersion; id: number };
 export type CommandType = Command['type'];
 
-export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'export', 'compareVariants', 'importModel', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 
@@ -189,6 +197,7 @@ export type EventBody =
   | { type: 'dataError'; requestId: number; failure: DataFailure }
   | { type: 'evaluation'; runId: string; evaluation: Evaluation }
   | { type: 'prediction'; requestId: number; prediction: Prediction }
+  | { type: 'augmentationPreview'; requestId: number; preview: AugmentationPreview | null; error?: SerializedError }
   /** Export commands: `requestId` is the command's id. */
   | { type: 'exported'; requestId: number; file: ExportedFile }
   | { type: 'variants'; requestId: number; report: VariantsReport }
@@ -200,7 +209,7 @@ export type EventType = WorkerEvent['type'];
 
 export const EVENT_TYPES = [
   'ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error', 'dataProgress', 'dataset', 'dataError', 'evaluation', 'prediction',
-  'exported', 'variants', 'imported', 'exportError',
+  'augmentationPreview', 'exported', 'variants', 'imported', 'exportError',
 ] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.

@@ -6,7 +6,7 @@ import { NO_AUGMENTATION, type AugmentationSpec, type EncodedDataset } from '../
 import { Trainer, type Batch } from '../lightning';
 import type { LoadedData } from './dataset-report';
 import type { RunConfig } from './protocol';
-import { buildRun } from './run';
+import { buildRun, mixSeed } from './run';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -130,5 +130,15 @@ describe('training-time augmentation in a run', () => {
   it('rejects a bad augmentation spec with the field and the value', async () => {
     await expect(buildRun(config({ ...FLIP, maxRotation: 400 }), leftBrightImages())).rejects.toThrow('`augmentation`: `maxRotation` must be a number in [0, 180], got 400');
     await expect(buildRun(config('mild' as unknown as AugmentationSpec), leftBrightImages())).rejects.toThrow('`augmentation`: augmentation must be an object, got "mild"');
+  });
+});
+
+describe('mixSeed', () => {
+  it('gives distinct 31-bit seeds for nearby runs and steps, and the same for the same pair', () => {
+    const seen = new Set<number>();
+    for (const seed of [-2, -1, 0, 1, 2, 1_000_003, 1_000_004]) for (let step = 0; step < 200; step++) seen.add(mixSeed(seed, step));
+    expect(seen.size).toBe(7 * 200);
+    for (const v of seen) expect(Number.isInteger(v) && v >= 0 && v < 2 ** 31).toBe(true);
+    expect(mixSeed(5, 9)).toBe(mixSeed(5, 9));
   });
 });

@@ -95,6 +95,14 @@ export function injectNaN(module: LightningModule, debug: RunDebug | undefined):
   };
 }
 
+/** A 31-bit seed from a run's seed and a step, well spread (no two nearby pairs share draws). */
+export function mixSeed(seed: number, step: number): number {
+  let h = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(step | 0, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 1;
+}
+
 /**
  * Augments the training batches of a module in Lightning's place for it,
  * `onAfterBatchTransfer` while `trainer.training`: on the device, inside the
@@ -109,8 +117,7 @@ export function applyAugmentation(module: LightningModule, spec: AugmentationSpe
     if (!module.trainer?.training || !Array.isArray(b) || b.length === 0) return b;
     const [x, ...rest] = b;
     if (x!.rank !== 4) throw new Error(`augmentation needs image batches [batch, height, width, channels], got shape [${x!.shape.join(', ')}]`);
-    const stepSeed = (Math.abs(seed) % 1_000_003) * 65_537 + module.globalStep;
-    return [augmentBatch(x as tf.Tensor4D, spec, stepSeed), ...rest];
+    return [augmentBatch(x as tf.Tensor4D, spec, mixSeed(seed, module.globalStep)), ...rest];
   };
 }
 
@@ -134,9 +141,19 @@ export function runSpec(config: RunConfig, ds: EncodedDataset): ModelSpec {
   return spec;
 }
 
+/** What can be checked about a run before any memory is used: the config, and whether it fits the data. */
+export function precheckRun(config: RunConfig, data: LoadedData): void {
+  validateRunConfig(config);
+  const ds = data.dataset;
+  if (config.augmentation && !isNoAugmentation(config.augmentation) && ds.inputShape.length !== 3) {
+    throw new Error(`\`augmentation\` applies to image datasets; ${JSON.stringify(ds.name)} has rows of shape [${ds.inputShape.join(', ')}]. Turn augmentation off or load images.`);
+  }
+  if (ds.splits.train.length === 0) throw new Error(`the dataset ${JSON.stringify(ds.name)} has no training rows; lower the validation and test sizes`);
+}
+
 /** Builds the data and the module of a run. The returned run owns its tensors (see `dispose`). */
 export async function buildRun(config: RunConfig, data: LoadedData): Promise<BuiltRun> {
-  validateRunConfig(config);
+  precheckRun(config, data);
   const ds = data.dataset;
   const spec = runSpec(config, ds);
   const info = taskInfoOf(ds);
@@ -156,54 +173,57 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
   injectNaN(module, config.debug);
   const augmentation = config.augmentation && !isNoAugmentation(config.augmentation) ? config.augmentation : null;
   if (augmentation) {
-    if (ds.inputShape.length !== 3) {
-      module.dispose();
-      throw new Error(`\`augmentation\` applies to image datasets; ${JSON.stringify(ds.name)} has rows of shape [${ds.inputShape.join(', ')}]. Turn augmentation off or load images.`);
-    }
     applyAugmentation(module, augmentation, usedSeed);
     notes.push(`augmentation: ${describeAugmentation(augmentation)}`);
   }
-  const owned: Array<{ dispose(): void }> = [];
-  const loader = (split: 'train' | 'validation' | 'test', role: 'train' | 'val' | 'test'): DataLoader | null => {
-    if (ds.splits[split].length === 0) return null;
-    const set = toTensorDataset(ds, split);
-    owned.push(set);
-    const o = dataLoaderOptionsFor(spec.recipe, role);
-    // Evaluation batches can be larger than training ones: no gradients are kept.
-    const batchSize = role === 'train' ? o.batchSize : Math.max(o.batchSize, 256);
-    return new DataLoader<unknown>(set, { batchSize, shuffle: o.shuffle, ...(role === 'train' ? { generator: usedSeed } : {}) });
-  };
-  const train = loader('train', 'train');
-  if (!train) throw new Error(`the dataset ${JSON.stringify(ds.name)} has no training rows; lower the validation and test sizes`);
-  const val = loader('validation', 'val');
-  const hasTest = ds.splits.test.length > 0 && !sameRows(ds.splits.test, ds.splits.validation);
-  const test = hasTest ? loader('test', 'test') : val;
-  const shapes = inferShapes(spec, info.inputShape, info);
-  const trainerOptions: TrainerOptions = trainerOptionsFor(spec.recipe);
-  if (config.limitTrainBatches !== undefined) trainerOptions.limitTrainBatches = config.limitTrainBatches;
-  const layers = spec.layers.map((l) => l.kind).join('→');
-  const o = spec.recipe.optimizer;
-  return {
-    module,
-    train,
-    val,
-    test,
-    testSplit: hasTest ? 'test' : val ? 'validation' : null,
-    data,
-    spec,
-    info,
-    augmentation,
-    trainerOptions,
-    callbacks,
-    summary:
-      `${ds.name} (${ds.splits.train.length} train, ${ds.splits.validation.length} validation, ${hasTest ? ds.splits.test.length : 0} test) · ` +
-      `${layers} (${formatCount(shapes.totalParams)} params) · batch ${spec.recipe.batchSize} · ${o.type} lr ${o.lr} · seed ${usedSeed}` +
-      notes.map((n) => ` · ${n}`).join(''),
-    dispose() {
-      owned.forEach((d) => d.dispose());
-      module.dispose();
-    },
-  };
+  const owned: Array<{ dispose(): void }> = [module];
+  try {
+    return finishRun();
+  } catch (err) {
+    owned.forEach((d) => d.dispose());
+    throw err;
+  }
+
+  function finishRun(): BuiltRun {
+    const loader = (split: 'train' | 'validation' | 'test', role: 'train' | 'val' | 'test'): DataLoader | null => {
+      if (ds.splits[split].length === 0) return null;
+      const set = toTensorDataset(ds, split);
+      owned.push(set);
+      const o = dataLoaderOptionsFor(spec.recipe, role);
+      // Evaluation batches can be larger than training ones: no gradients are kept.
+      const batchSize = role === 'train' ? o.batchSize : Math.max(o.batchSize, 256);
+      return new DataLoader<unknown>(set, { batchSize, shuffle: o.shuffle, ...(role === 'train' ? { generator: usedSeed } : {}) });
+    };
+    const train = loader('train', 'train')!;
+    const val = loader('validation', 'val');
+    const hasTest = ds.splits.test.length > 0 && !sameRows(ds.splits.test, ds.splits.validation);
+    const test = hasTest ? loader('test', 'test') : val;
+    const shapes = inferShapes(spec, info.inputShape, info);
+    const trainerOptions: TrainerOptions = trainerOptionsFor(spec.recipe);
+    if (config.limitTrainBatches !== undefined) trainerOptions.limitTrainBatches = config.limitTrainBatches;
+    const layers = spec.layers.map((l) => l.kind).join('→');
+    const o = spec.recipe.optimizer;
+    return {
+      module,
+      train,
+      val,
+      test,
+      testSplit: hasTest ? 'test' : val ? 'validation' : null,
+      data,
+      spec,
+      info,
+      augmentation,
+      trainerOptions,
+      callbacks,
+      summary:
+        `${ds.name} (${ds.splits.train.length} train, ${ds.splits.validation.length} validation, ${hasTest ? ds.splits.test.length : 0} test) · ` +
+        `${layers} (${formatCount(shapes.totalParams)} params) · batch ${spec.recipe.batchSize} · ${o.type} lr ${o.lr} · seed ${usedSeed}` +
+        notes.map((n) => ` · ${n}`).join(''),
+      dispose() {
+        owned.forEach((d) => d.dispose());
+      },
+    };
+  }
 }
 
 function sameRows(a: Int32Array, b: Int32Array): boolean {

@@ -34,7 +34,8 @@ import {
   type WorkerEvent,
 } from './protocol';
 import { RunReporter, StreamLogger } from './reporter';
-import { buildRun, type BuiltRun } from './run';
+import { buildRun, precheckRun, type BuiltRun } from './run';
+import { augmentationPreview } from './augment-preview';
 import type { SpecModule } from '../models';
 
 export interface SessionOptions {
@@ -156,6 +157,8 @@ export class TrainingSession {
       case 'upload':
       case 'configureData':
         return; // accepted here; run by dispatchData after the reply
+      case 'previewAugmentation':
+        return; // run by dispatchData after the reply; a failure comes back in the preview event
       case 'predict':
         if (cmd.model === 'imported') return;
         if (!this.lastRun?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error('`predict` needs a trained model: train one first (and wait for it to end)');
@@ -201,6 +204,18 @@ export class TrainingSession {
           (prediction) => this.send({ type: 'prediction', requestId, prediction }),
           failed,
         );
+        return;
+      case 'previewAugmentation':
+        void this.data
+          .settled()
+          .then(() => {
+            if (!this.data.current) throw new Error('`previewAugmentation` needs a dataset; load one first');
+            return augmentationPreview(this.data.current, cmd.augmentation, cmd.seed);
+          })
+          .then(
+            (preview) => this.send({ type: 'augmentationPreview', requestId, preview }),
+            (err: unknown) => this.send({ type: 'augmentationPreview', requestId, preview: null, error: serializeError(err) }),
+          );
         return;
       case 'export':
       case 'compareVariants':
@@ -277,22 +292,27 @@ export class TrainingSession {
     try {
       await this.yieldToEventLoop(); // let the page draw 'preparing' and queue early commands
       let data = await this.runData(config);
+      // The checks that need no memory come first: a run refused here leaves the last model usable ("Try it").
+      precheckRun(config, data);
       // Fine-tuning: the imported bundle's spec, and the data encoded with its preprocessing.
       from = config.initFrom === 'imported' ? this.exporter.fineTuneSource(data) : null;
       if (from) data = from.data;
+      // The last run's tensors go before the new run's are made, so two runs never share the memory.
+      this.releaseLastRun();
       const built = await (this.opts.buildRun ?? buildRun)(from ? { ...config, spec: from.spec } : config, data);
+      this.lastRun = built;
       if (from) {
         try {
           startFromWeights(built, from.weights, from.source);
         } catch (err) {
+          this.lastRun = null;
           built.dispose();
           throw err;
+        } finally {
+          from.weights.forEach((w) => w.dispose());
         }
         built.summary += ` · starts from the weights of ${from.source}`;
       }
-      // Only now is the last run's model let go: a run that cannot start leaves it usable ("Try it").
-      this.releaseLastRun();
-      this.lastRun = built;
       this.log('info', built.summary);
       const reporter = new RunReporter({
         control,
@@ -340,6 +360,8 @@ export class TrainingSession {
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);
     } catch (err) {
+      from?.weights.forEach((w) => w.dispose());
+      from = null;
       this.outbox.flush();
       const error = serializeError(err);
       this.send({ type: 'error', runId, error });

@@ -130,7 +130,8 @@ export function datasetThumbnails(ds: EncodedDataset, perClass = 4): Thumbnail[]
   return out;
 }
 
-function makeThumbnail(pixels: Float32Array, size: number, channels: number, label: string, path: string): Thumbnail {
+/** A thumbnail of one square image's [0, 1] pixels (channels last). */
+export function makeThumbnail(pixels: Float32Array, size: number, channels: number, label: string, path: string): Thumbnail {
   const side = Math.min(size, THUMBNAIL_MAX);
   const small = resizeImage(pixels, size, size, channels, side, side, 'area');
   return { label, path, width: side, height: side, rgba: toRgbaBytes(small, side, side, channels) };

@@ -77,7 +77,7 @@ ${hasWeights ? '| `weights.bin`, `weights.json` | the trained weights, float32 l
 
 Differences: the data split is a seeded shuffle${hasSplits(input) ? ' unless `splits.json` (the studio\'s own split) matches the data' : ''}${input.preprocessing.kind === 'image' ? ' (the studio\'s own split of an image folder follows the upload order, which the folder on disk does not keep)' : ''};
 the studio's split is stratified for classification. Training ${hasWeights ? 'resumes from `weights.bin`; pass `--fresh` to start over' : 'starts from random weights'}.
-Optimizer state (Adam moments) is not exported, so the first steps differ slightly from a browser resume.
+Optimizer state (Adam moments) is not exported, so the first steps differ slightly from a browser resume.${input.preprocessing.kind === 'image' ? '\nThe studio\'s training-time augmentation (flips, shifts, rotations, brightness), if the model card lists one, is not part of this project: add torchvision transforms in `datamodule.py` to keep it.' : ''}
 `;
 }
 

@@ -1,5 +1,7 @@
 import { describeAugmentation, MILD_AUGMENTATION, NO_AUGMENTATION, type AugmentationSpec } from '../../data/images/augment';
-import { setAugmentation, useStore } from '../../store';
+import { useShallow } from 'zustand/react/shallow';
+import { previewAugmentation, setAugmentation, useStore } from '../../store';
+import { Thumb } from '../Thumb';
 
 type RangeKey = 'maxShift' | 'maxRotation' | 'maxBrightness';
 
@@ -48,11 +50,43 @@ export function Augmentation({ isDigits }: { isDigits: boolean }) {
         <button type="button" data-testid="data.augment.none" onClick={() => set(NO_AUGMENTATION)}>
           None
         </button>
+        <button type="button" data-testid="data.augment.preview" onClick={() => void previewAugmentation()}>
+          Preview
+        </button>
       </div>
       <p className="muted" data-testid="data.augment.summary">
         Next run: {describeAugmentation(spec)}. Random per image and per step, on the device; validation and test images are never changed.
         {isDigits && (spec.flipHorizontal || spec.flipVertical) ? ' Flipped digits and letters are different symbols: flips usually hurt here.' : ''}
       </p>
+      <Preview />
     </fieldset>
+  );
+}
+
+/** Training images as loaded (first column) and four random draws of the augmentation (the others). */
+function Preview() {
+  const { preview, busy, error } = useStore(useShallow((s) => ({ preview: s.augmentPreview, busy: s.augmentPreviewing !== null, error: s.augmentPreviewError })));
+  if (error) {
+    return (
+      <p role="alert" className="error" data-testid="data.augment.previewError">
+        Preview failed: {error}
+      </p>
+    );
+  }
+  if (!preview) return busy ? <p className="muted">Drawing a preview…</p> : null;
+  return (
+    <div className="augment-preview" data-testid="data.augment.previewGrid" aria-busy={busy}>
+      {preview.images.map((im, i) => (
+        <div key={i} className="augment-row">
+          <Thumb thumb={im.original} size={44} title={`${im.original.label}: as loaded`} />
+          <span className="muted" aria-hidden="true">
+            →
+          </span>
+          {im.augmented.map((t, k) => (
+            <Thumb key={k} thumb={t} size={44} title={`${t.label}: draw ${k + 1}`} />
+          ))}
+        </div>
+      ))}
+    </div>
   );
 }

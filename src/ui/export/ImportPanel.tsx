@@ -61,13 +61,21 @@ function TryImported() {
 
 /** Fine-tuning: the bundle's own architecture, recipe and weights, trained further on the loaded dataset. */
 function ContinueTraining({ imported }: { imported: ImportReport }) {
-  const { active, epochs } = useStore(useShallow((s) => ({ active: ACTIVE_STATUSES.includes(s.status), epochs: s.maxEpochs })));
+  const { active, epochs, current } = useStore(useShallow((s) => ({ active: ACTIVE_STATUSES.includes(s.status), epochs: s.maxEpochs, current: s.dataset?.name ?? null })));
   // A tenth of the rate it was trained with: large steps would undo what the weights learned.
   const [lr, setLr] = useState(() => (imported.learningRate ? String(Number((imported.learningRate / 10).toPrecision(3))) : '0.0001'));
   if (imported.kind !== 'bundle') {
     return (
       <p className="muted" data-testid="export.finetune.unavailable">
         Model files alone carry no architecture or recipe to train with: load the bundle .zip to continue training.
+      </p>
+    );
+  }
+  if (current !== imported.dataset) {
+    // The schema check ran against the dataset loaded at import time.
+    return (
+      <p className="muted" data-testid="export.finetune.stale">
+        {current ? `The model was checked against ${imported.dataset ?? 'no dataset'}; load it again to check it against ${current} and continue training it there.` : 'Load a dataset, then load the model again to continue training it.'}
       </p>
     );
   }

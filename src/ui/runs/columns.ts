@@ -83,7 +83,7 @@ function paramsOf(config: Obj): Record<string, Primitive> {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   };
   set('dataset', config.dataset);
-  set('model', summarizeLayers(spec?.layers) ?? config.model ?? (spec === null ? 'default' : undefined));
+  set('model', summarizeLayers(spec?.layers) ?? config.model ?? (config.initFrom === 'imported' ? 'imported bundle' : spec === null ? 'default' : undefined));
   set('accelerator', config.accelerator);
   set('epochs', config.maxEpochs ?? recipe?.epochs);
   set('batch', config.batchSize ?? recipe?.batchSize);
