@@ -110,9 +110,11 @@ function WhatRuns() {
   const preset = useStore((s) => s.presetId);
   const layers = useStore((s) => s.spec?.layers.length ?? 0);
   const evaluated = useStore((s) => s.evaluation !== null);
+  // A fine-tuning run trains the imported bundle's network, not the Model step's.
+  const fineTuning = useStore((s) => (s.config?.initFrom === 'imported' && ACTIVE_STATUSES.includes(s.status) ? (s.imported?.source ?? 'the imported model') : null));
   return (
     <p className="muted small" data-testid="train.what">
-      {dataset ? `${dataset} with ${preset === 'custom' ? 'a custom model' : preset} (${layers} layers)` : 'Loading the dataset…'}
+      {!dataset ? 'Loading the dataset…' : fineTuning ? `${dataset}, continuing to train ${fineTuning}` : `${dataset} with ${preset === 'custom' ? 'a custom model' : preset} (${layers} layers)`}
       {evaluated && (
         <>
           {' · '}
