@@ -2,10 +2,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NO_AUGMENTATION, type EncodedDataset } from '../data';
+import { NO_AUGMENTATION } from '../data';
 import { augmentationPreview, PREVIEW_DRAWS, PREVIEW_IMAGES } from './augment-preview';
 import type { LoadedData } from './dataset-report';
 import { commandResult, Harness } from './session-fixture';
+import { leftBrightImages } from './image-fixture';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -13,21 +14,9 @@ beforeAll(async () => {
 
 const SIDE = 8;
 
-/** Images whose left half is bright, one class per row index mod 3; rows 0–2 are validation. */
-function images(rows = 30): LoadedData {
-  const per = SIDE * SIDE;
-  const x = new Float32Array(rows * per);
-  const y = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    y[r] = r % 3;
-    for (let i = 0; i < SIDE; i++) for (let j = 0; j < SIDE / 2; j++) x[r * per + i * SIDE + j] = 1;
-  }
-  const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, k) => a + k);
-  const dataset = {
-    name: 'halves', task: 'classification', inputShape: [SIDE, SIDE, 1], x, y, labelNames: ['a', 'b', 'c'],
-    splits: { train: range(3, rows), validation: range(0, 3), test: new Int32Array(0) }, spec: { kind: 'image' }, warnings: [],
-  } as unknown as EncodedDataset;
-  return { dataset, report: {} as LoadedData['report'] };
+/** Three classes (row r is class r % 3); rows 0–2 are validation. */
+function images(): LoadedData {
+  return leftBrightImages({ side: SIDE, rows: 30, classes: 3, validation: [0, 3] });
 }
 
 /** +1 when the thumbnail's left half is brighter than its right half, -1 when mirrored. */

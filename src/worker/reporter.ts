@@ -154,3 +154,15 @@ export class StreamLogger implements Logger {
   }
   logHyperparams(): void {}
 }
+
+/**
+ * Lightning names a value logged both per step and per epoch `<name>_step`
+ * and `<name>_epoch`; the page charts the per-step one under the plain name
+ * (`train_loss`), which is what a person looks for.
+ */
+export function stepNames(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  // The LR monitor names a rate after the optimizer's class, which a production bundle minifies.
+  for (const [k, v] of Object.entries(metrics)) out[k.endsWith('_step') ? k.slice(0, -5) : /^lr-[^/]+$/.test(k) ? 'lr' : k] = v;
+  return out;
+}

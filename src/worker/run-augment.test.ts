@@ -2,11 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NO_AUGMENTATION, type AugmentationSpec, type EncodedDataset } from '../data';
+import { NO_AUGMENTATION, type AugmentationSpec } from '../data';
 import { Trainer, type Batch } from '../lightning';
 import type { LoadedData } from './dataset-report';
 import type { RunConfig } from './protocol';
 import { buildRun, mixSeed } from './run';
+import { leftBrightImages as leftBrightFixture } from './image-fixture';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -14,31 +15,8 @@ beforeAll(async () => {
 
 const SIDE = 6;
 
-/**
- * Every image is bright on its left half only (intensity varies by row), so
- * a horizontally flipped image is the only way a right-bright one can appear.
- */
-function leftBrightImages(rows = 48): LoadedData {
-  const per = SIDE * SIDE;
-  const x = new Float32Array(rows * per);
-  const y = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    y[r] = r % 2;
-    for (let i = 0; i < SIDE; i++) for (let j = 0; j < SIDE / 2; j++) x[r * per + i * SIDE + j] = 0.5 + (r % 5) / 10;
-  }
-  const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, k) => a + k);
-  const dataset: EncodedDataset = {
-    name: 'halves',
-    task: 'classification',
-    inputShape: [SIDE, SIDE, 1],
-    x,
-    y,
-    labelNames: ['a', 'b'],
-    splits: { train: range(0, 32), validation: range(32, 48), test: new Int32Array(0) },
-    spec: { kind: 'image', width: SIDE, height: SIDE, channels: 1, resize: 'stretch', labelNames: ['a', 'b'] } as unknown as EncodedDataset['spec'],
-    warnings: [],
-  };
-  return { dataset, report: {} as LoadedData['report'] };
+function leftBrightImages(): LoadedData {
+  return leftBrightFixture({ side: SIDE, rows: 48, classes: 2, validation: [32, 48] });
 }
 
 const FLIP: AugmentationSpec = { ...NO_AUGMENTATION, flipHorizontal: true };

@@ -229,3 +229,15 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
 function sameRows(a: Int32Array, b: Int32Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
+
+/** Copies a fine-tuning run's starting weights into its freshly built network, after checking they line up. */
+export function startFromWeights(built: BuiltRun, weights: tf.Tensor[], source: string): void {
+  const net = (built.module as Partial<SpecModule>).model;
+  if (!net) throw new Error('`initFrom: "imported"` needs a run built from a model spec');
+  const mine = net.weights.map((w) => w.shape.join('×'));
+  const theirs = weights.map((w) => w.shape.join('×'));
+  if (mine.join(',') !== theirs.join(',')) {
+    throw new Error(`the weights of ${source} (${theirs.length} tensors: ${theirs.join(', ')}) do not fit its own spec's network (${mine.length}: ${mine.join(', ')})`);
+  }
+  net.setWeights(weights);
+}

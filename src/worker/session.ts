@@ -33,10 +33,9 @@ import {
   type RunStatus,
   type WorkerEvent,
 } from './protocol';
-import { RunReporter, StreamLogger } from './reporter';
-import { buildRun, precheckRun, type BuiltRun } from './run';
+import { RunReporter, StreamLogger, stepNames } from './reporter';
+import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
-import type { SpecModule } from '../models';
 
 export interface SessionOptions {
   /** Sends an event to the page (in the worker: `postMessage(event, transfer)`). */
@@ -431,28 +430,4 @@ export class TrainingSession {
     const event = { ...body, v: PROTOCOL_VERSION } as WorkerEvent;
     this.opts.post(event, transferablesOf(event));
   }
-}
-
-/** Copies a fine-tuning run's starting weights into its freshly built network, after checking they line up. */
-function startFromWeights(built: BuiltRun, weights: tf.Tensor[], source: string): void {
-  const net = (built.module as Partial<SpecModule>).model;
-  if (!net) throw new Error('`initFrom: "imported"` needs a run built from a model spec');
-  const mine = net.weights.map((w) => w.shape.join('×'));
-  const theirs = weights.map((w) => w.shape.join('×'));
-  if (mine.join(',') !== theirs.join(',')) {
-    throw new Error(`the weights of ${source} (${theirs.length} tensors: ${theirs.join(', ')}) do not fit its own spec's network (${mine.length}: ${mine.join(', ')})`);
-  }
-  net.setWeights(weights);
-}
-
-/**
- * Lightning names a value logged both per step and per epoch `<name>_step`
- * and `<name>_epoch`; the page charts the per-step one under the plain name
- * (`train_loss`), which is what a person looks for.
- */
-function stepNames(metrics: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  // The LR monitor names a rate after the optimizer's class, which a production bundle minifies.
-  for (const [k, v] of Object.entries(metrics)) out[k.endsWith('_step') ? k.slice(0, -5) : /^lr-[^/]+$/.test(k) ? 'lr' : k] = v;
-  return out;
 }
