@@ -36,9 +36,9 @@ test('pause, resume and stop from the page; then a second run starts and finishe
     await studio.page.getByTestId('train.epochs').fill('1');
     await studio.button('start').click();
     await studio.waitForStatus('finished');
-    const runs = await studio.state('runs');
+    const runs = await studio.runs();
     expect(runs.map((r) => r.status)).toEqual(['stopped', 'finished']);
-    expect(runs[1]!.config.maxEpochs).toBe(1);
+    expect(runs[1]!.config!.maxEpochs).toBe(1);
     const loss = await studio.series('train_loss');
     expect(loss).toHaveLength(16); // 512 samples / batch 32, every step
   });

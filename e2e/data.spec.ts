@@ -21,8 +21,8 @@ test('a CSV through the file input: preview, target choice, one epoch of trainin
   await expect(page.getByTestId('data.augmentation')).toHaveCount(0);
   await studio.button('start').click();
   await studio.waitForStatus('finished');
-  const runs = await studio.state('runs');
-  expect(runs.at(-1)!.config.dataset).toBe('flowers.csv');
+  const runs = await studio.runs();
+  expect(runs.at(-1)!.config!.dataset).toBe('flowers.csv');
   await expect(page.getByTestId('metrics.val_acc')).toHaveText(/^\d/);
 });
 
@@ -82,8 +82,8 @@ test('a zip of class folders: classes and thumbnails, one epoch of training', as
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   await expect(page.getByTestId('step.evaluate.choice')).toHaveText(/^accuracy \d/);
-  const run = (await studio.state('runs')).at(-1)!;
-  expect(run.config.augmentation).toEqual({ flipHorizontal: true, flipVertical: false, maxShift: 0.1, maxRotation: 0, maxBrightness: 0.1 });
+  const run = (await studio.runs()).at(-1)!;
+  expect(run.config!.augmentation).toEqual({ flipHorizontal: true, flipVertical: false, maxShift: 0.1, maxRotation: 0, maxBrightness: 0.1 });
   const logs = (await studio.state('logs')).map((l) => l.message);
   expect(logs.some((m) => m.includes('augmentation: horizontal flip, shift ±10%, brightness ±0.1'))).toBe(true);
 });

@@ -65,7 +65,7 @@ test('a trained model downloads, loads in Node and in its bundle page with the s
     await page.getByTestId('eval.feature.x2').fill(input.x2);
     const before = await page.evaluate(() => window.__volt.getState().prediction);
     await page.getByTestId('eval.predict').click();
-    await page.waitForFunction((b) => { const s = window.__volt.getState(); return s.predicting === null && s.prediction !== null && s.prediction !== b; }, before);
+    await page.waitForFunction((b) => { const s = window.__volt.getState(); return !s.predicting && s.prediction !== null && s.prediction !== b; }, before);
     studioProbs.push((await studio.state('prediction'))!.probabilities);
   }
 
@@ -167,7 +167,7 @@ test('a bundle loaded into a fresh page continues training from its weights', as
   await studio.open('maxEpochs=2');
   await studio.button('start').click();
   await studio.waitForStatus('finished');
-  const fresh = (await studio.state('runs')).at(-1)!;
+  const fresh = (await studio.runs()).at(-1)!;
   const freshFirstLoss = fresh.series.train_loss![0]!.value;
   await page.getByTestId('step.export').click();
   const bundle = await download(page, 'export.bundle', tmp);
@@ -188,9 +188,9 @@ test('a bundle loaded into a fresh page continues training from its weights', as
   await expect(page.getByTestId('step.train')).toHaveAttribute('aria-current', 'step');
   await studio.waitForStatus('finished');
 
-  const run = (await studio.state('runs')).at(-1)!;
-  expect(run.config.initFrom).toBe('imported');
-  expect(run.config.learningRate).toBe(0.001);
+  const run = (await studio.runs()).at(-1)!;
+  expect(run.config!.initFrom).toBe('imported');
+  expect(run.config!.learningRate).toBe(0.001);
   // It starts where the bundle stopped: its first loss is far below a fresh model's.
   expect(run.series.train_loss![0]!.value).toBeLessThan(freshFirstLoss * 0.5);
   const logs = (await studio.state('logs')).map((l) => l.message);

@@ -14,7 +14,7 @@ test('a failing run shows its error, and the next run works', async ({ studio })
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   await expect(alert).toBeHidden();
-  const runs = await studio.state('runs');
+  const runs = await studio.runs();
   expect(runs.map((r) => r.status)).toEqual(['failed', 'finished']);
   expect((await studio.series('train_loss')).length).toBe(20);
 });

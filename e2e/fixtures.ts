@@ -1,6 +1,7 @@
 // The studio page as a Playwright fixture: controls by data-testid, state through window.__volt.
 import { test as base, expect, type Page } from '@playwright/test';
 import type { SeriesPoint, VoltState } from '../src/store';
+import type { RunEntry } from '../src/store/runs';
 import type { VoltTestApi } from '../src/store/actions';
 import type { RunStatus } from '../src/worker/protocol';
 
@@ -73,6 +74,11 @@ export class Studio {
 
   async state<K extends keyof VoltState>(key: K): Promise<VoltState[K]> {
     return (await this.page.evaluate((k) => window.__volt.getState()[k as keyof VoltState], key as string)) as VoltState[K];
+  }
+
+  /** The runs history (the runs store: this page's runs and earlier loads'), oldest first. */
+  runs(): Promise<RunEntry[]> {
+    return this.page.evaluate(() => window.__volt.getRuns() as RunEntry[]);
   }
 
   series(name: string): Promise<SeriesPoint[]> {

@@ -53,9 +53,9 @@ test('LeNet-5 trains on WASM in the worker, with augmented MNIST batches, and le
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   expect((await studio.state('backend'))!.name).toBe('wasm');
-  const run = (await studio.state('runs')).at(-1)!;
-  expect(run.config.spec!.layers.some((l) => l.kind === 'conv2d')).toBe(true);
-  expect(run.config.augmentation).toMatchObject({ maxShift: 0.1 });
+  const run = (await studio.runs()).at(-1)!;
+  expect(run.config!.spec!.layers.some((l) => l.kind === 'conv2d')).toBe(true);
+  expect(run.config!.augmentation).toMatchObject({ maxShift: 0.1 });
   const loss = run.series.train_loss!.map((p) => p.value);
   expect(loss.length).toBe(40);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -22,7 +22,7 @@ export {
   type ImportedModel,
   type OutputKind,
 } from './bundle';
-export { checkSchema, type DatasetColumn, type ImageDatasetShape, type SchemaIssue, type SchemaIssueKind, type SchemaReport } from './schema';
+export { checkSchema, schemaOf, type SchemaTarget, type DatasetColumn, type ImageDatasetShape, type SchemaIssue, type SchemaIssueKind, type SchemaReport } from './schema';
 export { csvCell, escapeHtml, markdownText, sanitizeFileName } from './text';
 export { exportPyTorchProject, PYTORCH_FILES, type PyTorchExportInput } from './pytorch/project';
 export { namedWeights, type NamedWeight, type NamedWeights } from './pytorch/weights';

@@ -3,7 +3,7 @@
  * spec with the dataset's columns (or image classes), column by column, so
  * the page can say exactly what differs before evaluating or fine-tuning.
  */
-import type { ColumnType, FeatureSpec, PreprocessingSpec } from '../data';
+import type { ColumnType, EncodedDataset, FeatureSpec, PreprocessingSpec } from '../data';
 
 export interface DatasetColumn {
   name: string;
@@ -125,4 +125,43 @@ export function checkSchema(pre: PreprocessingSpec, dataset: ReadonlyArray<strin
     issues = [{ column: null, kind: 'shape', severity: 'error', message: 'the model was trained on images but the dataset is a table' }];
   } else issues = checkImages(pre, dataset as ImageDatasetShape);
   return { ok: issues.every((i) => i.severity !== 'error'), issues };
+}
+
+/** A loaded dataset as `schemaOf` checks it: its arrays and, for a table, its columns as read (with inferred types). */
+export interface SchemaTarget {
+  dataset: EncodedDataset;
+  /** The table's columns as read; absent: the columns of the dataset's own spec, untyped. */
+  columns?: ReadonlyArray<DatasetColumn>;
+}
+
+/**
+ * Whether a model (its preprocessing, or for bare model files only its input
+ * shape and output width) fits a loaded dataset.
+ */
+export function schemaOf(pre: PreprocessingSpec | null, target: SchemaTarget, inputShape: readonly number[], units: number): SchemaReport {
+  const ds = target.dataset;
+  if (pre) {
+    let report: SchemaReport;
+    if (ds.spec.kind === 'image') {
+      report = checkSchema(pre, { kind: 'image', inputShape: [...ds.inputShape], labelNames: [...ds.labelNames] });
+    } else {
+      report = checkSchema(pre, target.columns ?? ds.spec.columns.map((name) => ({ name })));
+      const t = pre.kind === 'table' ? pre.target : null;
+      const classes = t?.task === 'classification' ? t.classes : null;
+      if (t && report.ok && ds.task === 'classification' && classes && classes.join('\u0000') !== ds.labelNames.join('\u0000')) {
+        report = { ok: false, issues: [...report.issues, { column: t.column, kind: 'classes', severity: 'error', message: `the model's classes (${classes.join(', ')}) differ from the dataset's (${ds.labelNames.join(', ')})` }] };
+      }
+    }
+    if (pre.kind === 'table' && pre.target && pre.target.task !== ds.task && report.ok) {
+      report = { ok: false, issues: [...report.issues, { column: pre.target.column, kind: 'target', severity: 'error', message: `the model does ${pre.target.task} but the dataset's task is ${ds.task}` }] };
+    }
+    return report;
+  }
+  const issues: SchemaIssue[] = [];
+  if (inputShape.join(',') !== ds.inputShape.join(',')) {
+    issues.push({ column: null, kind: 'shape', severity: 'error', message: `the model takes [${inputShape.join(', ')}] per example but the dataset gives [${ds.inputShape.join(', ')}]` });
+  }
+  const want = ds.task === 'regression' ? [1] : [ds.labelNames.length, ...(ds.labelNames.length === 2 ? [1] : [])];
+  if (!want.includes(units)) issues.push({ column: null, kind: 'classes', severity: 'error', message: `the model has ${units} outputs but the dataset needs ${want.join(' or ')}` });
+  return { ok: issues.length === 0, issues };
 }

@@ -2,58 +2,21 @@
  * Store actions as plain functions (zustand's "no store actions" pattern):
  * the worker client's callbacks and the UI's handlers call them directly.
  */
-import { TrainingClient, type ClientOptions } from '../worker/client';
 import { isNoAugmentation } from '../data/images/augment';
-import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type RunConfig, type WorkerEvent } from '../worker/protocol';
+import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type ProgressEvent, type RunConfig, type RunResult } from '../worker/protocol';
+import { requireClient } from './client';
 import { DEFAULT_RUN } from './config';
 import { reduceEvent } from './events';
-import { onExportEvent } from './export';
-import { onDataset } from './model';
-import { useStore, type RunRecord, type StepName, type VoltState } from './state';
+import { useRunsStore, type RunEntry } from './runs';
+import { useStore, type StepName, type VoltState } from './state';
 
-let client: TrainingClient | null = null;
 let runCounter = 0;
 let runDefaults: Omit<RunConfig, 'accelerator' | 'debug' | 'detectAnomaly'> = { ...DEFAULT_RUN };
 /** Test hooks apply to the next run only, so "a failing run, then one that works" needs no reload. */
 let nextRunHooks: Pick<RunConfig, 'debug' | 'detectAnomaly'> = {};
 
-export function applyWorkerEvent(event: WorkerEvent): void {
-  useStore.setState((s) => reduceEvent(s, event));
-  if (event.type === 'dataset') onDataset(event.report);
-  onExportEvent(event);
-}
-
 export function setStep(step: StepName): void {
   useStore.setState({ step });
-}
-
-/** The worker died and the client started a fresh one: a run in flight is lost, and the page says so. */
-export function workerLost(reason: string): void {
-  useStore.setState((s) => {
-    const active = ACTIVE_STATUSES.includes(s.status);
-    const notice = `The training worker stopped (${reason}); a fresh one was started.`;
-    const patch: Partial<VoltState> = { workerNotice: notice, workerRestarts: s.workerRestarts + 1, workerReady: false };
-    if (active && s.runId) {
-      const error = { name: 'WorkerLost', message: notice };
-      Object.assign(patch, { status: 'failed', error, runs: s.runs.map((r) => (r.id === s.runId ? { ...r, status: 'failed' as const, error } : r)) });
-    }
-    return patch;
-  });
-}
-
-/** Starts the worker (once) and feeds its events into the store. */
-export function connectWorker(options: Partial<ClientOptions> = {}): TrainingClient {
-  client ??= new TrainingClient({ onEvent: applyWorkerEvent, onWorkerLost: workerLost, ...options });
-  return client;
-}
-
-export function disconnectWorker(): void {
-  client?.dispose();
-  client = null;
-}
-
-export function requireClient(): TrainingClient {
-  return client ?? connectWorker();
 }
 
 export function setAccelerator(accelerator: AcceleratorChoice): void {
@@ -79,8 +42,12 @@ export function setRunDefaults(patch: Partial<RunConfig>): void {
   if (detectAnomaly !== undefined) nextRunHooks.detectAnomaly = detectAnomaly;
 }
 
-/** Starts a run with the current settings; resolves to its id, or null when a run is already active. */
-export async function startRun(overrides: Partial<RunConfig> = {}): Promise<string | null> {
+/**
+ * Starts a run with the current settings; returns its id at once (the run's
+ * progress and end reach the store as they happen), or null when a run is
+ * already active.
+ */
+export function startRun(overrides: Partial<RunConfig> = {}): string | null {
   const s = useStore.getState();
   if (ACTIVE_STATUSES.includes(s.status)) return null;
   const id = `run-${++runCounter}`;
@@ -96,24 +63,35 @@ export async function startRun(overrides: Partial<RunConfig> = {}): Promise<stri
     ...overrides,
   };
   nextRunHooks = {};
-  const record: RunRecord = {
-    id, config, status: 'preparing', backend: null, startedAt: Date.now(), durationMs: null, finalMetrics: {}, series: {}, error: null, evaluation: null,
-  };
   useStore.setState({
-    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, latest: {}, throughput: [], progress: null, error: null, runs: [...s.runs, record],
+    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, throughput: [], progress: null, error: null,
     evaluation: null, prediction: null, predictionError: null,
   });
+  // The run is one long call: its progress streams into the store, its reply ends it.
+  const onProgress = (event: ProgressEvent) => useStore.setState((st) => reduceEvent(st, event));
+  let call: Promise<RunResult>;
   try {
-    await requireClient().start(id, config);
+    call = requireClient().start(id, config, { onProgress });
   } catch (err) {
-    const error = serializeError(err);
-    useStore.setState((st) => ({
-      status: st.runId === id ? 'failed' : st.status,
-      error,
-      runs: st.runs.map((r) => (r.id === id ? { ...r, status: 'failed' as const, error } : r)),
-    }));
+    call = Promise.reject(err); // no worker could be started here
   }
+  call.then(
+      (result) => useStore.setState((st) => (st.runId === id ? finished(result) : {})),
+      (err: unknown) => {
+        const error = serializeError(err);
+        useStore.setState((st) => {
+          if (st.runId !== id) return {};
+          // A lost worker already failed the run (with the page's notice).
+          if (error.name === 'WorkerLost' && st.status === 'failed' && st.error) return {};
+          return { status: 'failed', error };
+        });
+      },
+    );
   return id;
+}
+
+function finished(result: RunResult): Partial<VoltState> {
+  return { result, status: result.status, evaluation: result.evaluation };
 }
 
 async function control(what: 'pause' | 'resume' | 'stop'): Promise<void> {
@@ -133,6 +111,8 @@ export const stopRun = (): Promise<void> => control('stop');
 export interface VoltTestApi {
   /** The store's current state (read it; do not change it). */
   getState(): Readonly<VoltState>;
+  /** The runs history, oldest first (the runs store). */
+  getRuns(): readonly RunEntry[];
   /** The backend of the current run, or null before one is chosen. */
   readonly backend: string | null;
 }
@@ -141,6 +121,7 @@ export interface VoltTestApi {
 export function installTestApi(target: object = globalThis): VoltTestApi {
   const api: VoltTestApi = Object.freeze({
     getState: () => useStore.getState(),
+    getRuns: () => useRunsStore.getState().runs,
     get backend() {
       return useStore.getState().backend?.name ?? null;
     },

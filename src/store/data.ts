@@ -1,23 +1,38 @@
-/** The data step's actions: built-ins, uploads, and the target/task/split choices. */
+/** The data step's actions: built-ins, uploads, the target/task/split choices, predictions and the augmentation preview. */
 import { checkAugmentation, type AugmentationSpec } from '../data/images/augment';
-import type { BuiltinRequest, DataChoices, PredictInput, UploadFile, UploadOptions } from '../worker/protocol';
-import { serializeError } from '../worker/protocol';
-import { requireClient } from './actions';
+import type { BuiltinRequest, DataChoices, DatasetReport, PredictInput, ProgressEvent, UploadFile, UploadOptions, WorkerError } from '../worker/protocol';
+import { requireClient } from './client';
+import { reduceEvent } from './events';
+import { onDataset } from './model';
 import { useStore } from './state';
 
-function failed(err: unknown): void {
-  useStore.setState({ dataLoading: null, dataError: { ...serializeError(err) } });
+/** The latest data command: only its progress shows, and only its end clears the loading state. */
+let loadSeq = 0;
+
+/**
+ * Runs one data command. The worker runs loads in the order they were sent,
+ * so their replies arrive in that order and the last one's dataset is what
+ * stays loaded; a failure leaves the previous dataset loaded and says why.
+ */
+async function load(what: string, send: (onProgress: (e: ProgressEvent) => void) => Promise<DatasetReport>): Promise<void> {
+  const seq = ++loadSeq;
+  useStore.setState({ dataLoading: { what, progress: null } });
+  const onProgress = (e: ProgressEvent) => {
+    if (seq === loadSeq) useStore.setState((s) => reduceEvent(s, e));
+  };
+  const done = () => (seq === loadSeq ? { dataLoading: null } : {});
+  try {
+    const report = await send(onProgress);
+    useStore.setState({ dataset: report, dataError: null, augmentPreview: null, augmentPreviewError: null, ...done() });
+    onDataset(report);
+  } catch (err) {
+    const e = err as WorkerError;
+    useStore.setState({ dataError: { name: e.name || 'Error', message: e.message, ...(e.issue ? { issue: e.issue } : {}) }, ...done() });
+  }
 }
 
-export async function loadBuiltin(request: BuiltinRequest): Promise<void> {
-  useStore.setState({ dataLoading: { requestId: -1, what: request.name, progress: null } });
-  try {
-    // The dataset event follows the reply in a later message, so the id is known before it arrives.
-    const requestId = await requireClient().loadBuiltin(request);
-    useStore.setState((s) => (s.dataLoading?.requestId === -1 ? { dataLoading: { ...s.dataLoading, requestId } } : {}));
-  } catch (err) {
-    failed(err);
-  }
+export function loadBuiltin(request: BuiltinRequest): Promise<void> {
+  return load(request.name, (onProgress) => requireClient().loadBuiltin(request, { onProgress }));
 }
 
 /** A file picked or dropped, with its path inside a dropped folder when there is one. */
@@ -26,35 +41,29 @@ export interface PickedFile {
   file: Blob;
 }
 
-export async function uploadFiles(files: PickedFile[], options: UploadOptions = {}): Promise<void> {
-  if (files.length === 0) return;
-  useStore.setState({ dataLoading: { requestId: -1, what: files.length === 1 ? files[0]!.path : `${files.length} files`, progress: null } });
-  try {
+export function uploadFiles(files: PickedFile[], options: UploadOptions = {}): Promise<void> {
+  if (files.length === 0) return Promise.resolve();
+  return load(files.length === 1 ? files[0]!.path : `${files.length} files`, async (onProgress) => {
     const read: UploadFile[] = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: await f.file.arrayBuffer() })));
-    const requestId = await requireClient().upload(read, options);
-    useStore.setState((s) => (s.dataLoading?.requestId === -1 ? { dataLoading: { ...s.dataLoading, requestId } } : {}));
-  } catch (err) {
-    failed(err);
-  }
+    return requireClient().upload(read, options, { onProgress });
+  });
 }
 
-export async function configureData(choices: DataChoices): Promise<void> {
-  try {
-    useStore.setState({ dataLoading: { requestId: -1, what: 'encoding', progress: null } });
-    const requestId = await requireClient().configureData(choices);
-    useStore.setState((s) => (s.dataLoading?.requestId === -1 ? { dataLoading: { ...s.dataLoading, requestId } } : {}));
-  } catch (err) {
-    failed(err);
-  }
+export function configureData(choices: DataChoices): Promise<void> {
+  return load('encoding', (onProgress) => requireClient().configureData(choices, { onProgress }));
 }
 
+let predictSeq = 0;
+
+/** "Try it" with the last run's model; a newer prediction replaces an older one still in flight. */
 export async function predict(input: PredictInput): Promise<void> {
-  useStore.setState({ predictionError: null, predicting: -1 });
+  const seq = ++predictSeq;
+  useStore.setState({ predictionError: null, predicting: true });
   try {
-    const requestId = await requireClient().predict(input);
-    useStore.setState((s) => (s.predicting === -1 ? { predicting: requestId } : {}));
+    const prediction = await requireClient().predict(input);
+    if (seq === predictSeq) useStore.setState({ prediction, predicting: false, predictionError: null });
   } catch (err) {
-    useStore.setState({ predicting: null, predictionError: serializeError(err).message });
+    if (seq === predictSeq) useStore.setState({ predicting: false, predictionError: (err as Error).message });
   }
 }
 
@@ -63,12 +72,13 @@ let previewSeed = 0;
 /** Asks the worker for a few training images as loaded and augmented with the current setting (new draws each time). */
 export async function previewAugmentation(): Promise<void> {
   const spec = useStore.getState().augmentation;
-  useStore.setState({ augmentPreviewing: -1, augmentPreviewError: null });
+  const seed = ++previewSeed;
+  useStore.setState({ augmentPreviewing: true, augmentPreviewError: null });
   try {
-    const requestId = await requireClient().previewAugmentation({ ...spec }, ++previewSeed);
-    useStore.setState((s) => (s.augmentPreviewing === -1 ? { augmentPreviewing: requestId } : {}));
+    const preview = await requireClient().previewAugmentation({ ...spec }, seed);
+    if (seed === previewSeed) useStore.setState({ augmentPreview: preview, augmentPreviewing: false, augmentPreviewError: null });
   } catch (err) {
-    useStore.setState({ augmentPreviewing: null, augmentPreviewError: serializeError(err).message });
+    if (seed === previewSeed) useStore.setState({ augmentPreviewing: false, augmentPreviewError: (err as Error).message });
   }
 }
 

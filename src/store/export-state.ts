@@ -2,8 +2,8 @@
 import type { ImportReport, Prediction, VariantsReport } from '../worker/protocol';
 
 export interface ExportSlice {
-  /** The export request in flight: its id (-1 until accepted) and what it makes. */
-  exportBusy: { requestId: number; what: string } | null;
+  /** The export request in flight: what it makes. */
+  exportBusy: { what: string } | null;
   exportError: string | null;
   /** The last file downloaded: name, size and the names inside the zip. */
   lastExport: { runId: string | null; fileName: string; bytes: number; files: string[] } | null;
@@ -13,7 +13,8 @@ export interface ExportSlice {
   imported: ImportReport | null;
   importedPrediction: Prediction | null;
   importedPredictionError: string | null;
-  importedPredicting: number | null;
+  /** Whether a prediction with the imported model is in flight. */
+  importedPredicting: boolean;
 }
 
 export const initialExport: ExportSlice = {
@@ -25,6 +26,6 @@ export const initialExport: ExportSlice = {
   imported: null,
   importedPrediction: null,
   importedPredictionError: null,
-  importedPredicting: null,
+  importedPredicting: false,
 };
 

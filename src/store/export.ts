@@ -3,9 +3,9 @@
  * files, bundle, PyTorch project, quantised variants), the compression table,
  * and a model loaded back in (its schema check, evaluation and predictions).
  */
-import type { ExportKind, ExportRequest, ExportVariant, PredictInput, SerializedError, WorkerEvent } from '../worker/protocol';
-import { serializeError } from '../worker/protocol';
-import { requireClient, setStep, startRun } from './actions';
+import type { ExportKind, ExportRequest, ExportVariant, PredictInput } from '../worker/protocol';
+import { setStep, startRun } from './actions';
+import { requireClient } from './client';
 import { useStore, type VoltState } from './state';
 
 export { initialExport, type ExportSlice } from './export-state';
@@ -45,36 +45,18 @@ export function setSaveFile(fn: SaveFile): void {
   saveFile = fn;
 }
 
-/** Store changes for the export events; side effects (saving a file) happen in `onExportEvent`. */
-export function reduceExportEvent(state: VoltState, event: Extract<WorkerEvent, { type: 'exported' | 'variants' | 'imported' | 'exportError' }>): Partial<VoltState> {
-  const mine = state.exportBusy?.requestId === event.requestId;
-  switch (event.type) {
-    case 'exported': {
-      const f = event.file;
-      return { lastExport: { runId: state.runId, fileName: f.fileName, bytes: f.bytes.byteLength, files: f.files }, ...(mine ? { exportBusy: null, exportError: null } : {}) };
-    }
-    case 'variants':
-      return { variants: event.report, variantsRunId: state.runId, ...(mine ? { exportBusy: null, exportError: null } : {}) };
-    case 'imported':
-      return { imported: event.report, importedPrediction: null, importedPredictionError: null, ...(mine ? { exportBusy: null, exportError: null } : {}) };
-    case 'exportError':
-      return mine ? { exportBusy: null, exportError: event.error.message } : { exportError: event.error.message };
-  }
-}
-
-export function onExportEvent(event: WorkerEvent): void {
-  if (event.type === 'exported') saveFile(event.file.bytes, event.file.fileName, event.file.mime);
-}
-
-async function request(what: string, send: () => Promise<number>): Promise<void> {
-  useStore.setState({ exportBusy: { requestId: -1, what }, exportError: null });
+/**
+ * One export command: `exportBusy` names it while it runs; its result goes
+ * into the store with `apply` (against the state when it arrived), or its
+ * error into `exportError`.
+ */
+async function request<T>(what: string, send: () => Promise<T>, apply: (result: T, s: VoltState) => Partial<VoltState>): Promise<void> {
+  useStore.setState({ exportBusy: { what }, exportError: null });
   try {
-    const requestId = await send();
-    // The result follows the reply in a later message, so the id is known before it arrives.
-    useStore.setState((s) => (s.exportBusy?.requestId === -1 ? { exportBusy: { requestId, what } } : {}));
+    const result = await send();
+    useStore.setState((s) => ({ ...apply(result, s), exportBusy: null, exportError: null }));
   } catch (err) {
-    const e: SerializedError = serializeError(err);
-    useStore.setState({ exportBusy: null, exportError: e.message });
+    useStore.setState({ exportBusy: null, exportError: (err as Error).message });
   }
 }
 
@@ -95,27 +77,38 @@ export function exportModel(kind: ExportKind, variant: ExportVariant = 'float32'
   const s = useStore.getState();
   const req: ExportRequest = { kind, variant, modelName: s.presetId || 'model' };
   if (kind === 'bundle') req.history = historyRows(s.series);
-  return request(variant === 'float32' ? kind : `${kind} ${variant}`, () => requireClient().exportModel(req));
+  return request(
+    variant === 'float32' ? kind : `${kind} ${variant}`,
+    () => requireClient().exportModel(req),
+    (f, st) => {
+      saveFile(f.bytes, f.fileName, f.mime);
+      return { lastExport: { runId: st.runId, fileName: f.fileName, bytes: f.bytes.byteLength, files: f.files } };
+    },
+  );
 }
 
 export function compareVariants(): Promise<void> {
-  return request('variants', () => requireClient().compareVariants());
+  return request('variants', () => requireClient().compareVariants(), (report, st) => ({ variants: report, variantsRunId: st.runId }));
 }
 
 /** Reads the picked files (a bundle zip, or model.json and shards) and loads them in the worker. */
 export async function importModel(files: Array<{ path: string; file: Blob }>): Promise<void> {
   if (files.length === 0) return;
   const read = await Promise.all(files.map(async (f) => ({ path: f.path, bytes: await f.file.arrayBuffer() })));
-  return request('import', () => requireClient().importModel(read));
+  return request('import', () => requireClient().importModel(read), (report) => ({ imported: report, importedPrediction: null, importedPredictionError: null }));
 }
 
+let predictSeq = 0;
+
+/** "Try it" with the imported model; a newer prediction replaces an older one still in flight. */
 export async function predictImported(input: PredictInput): Promise<void> {
-  useStore.setState({ importedPredictionError: null, importedPredicting: -1 });
+  const seq = ++predictSeq;
+  useStore.setState({ importedPredictionError: null, importedPredicting: true });
   try {
-    const requestId = await requireClient().predict(input, 'imported');
-    useStore.setState((s) => (s.importedPredicting === -1 ? { importedPredicting: requestId } : {}));
+    const prediction = await requireClient().predict(input, 'imported');
+    if (seq === predictSeq) useStore.setState({ importedPrediction: prediction, importedPredicting: false, importedPredictionError: null });
   } catch (err) {
-    useStore.setState({ importedPredicting: null, importedPredictionError: serializeError(err).message });
+    if (seq === predictSeq) useStore.setState({ importedPredicting: false, importedPredictionError: (err as Error).message });
   }
 }
 
@@ -125,8 +118,8 @@ export async function predictImported(input: PredictInput): Promise<void> {
  * learning rate. Opens the Train step; resolves to the run id (null when a
  * run is already active).
  */
-export async function fineTuneImported(learningRate?: number): Promise<string | null> {
-  const id = await startRun({ initFrom: 'imported', spec: null, ...(learningRate !== undefined ? { learningRate } : {}) });
+export function fineTuneImported(learningRate?: number): string | null {
+  const id = startRun({ initFrom: 'imported', spec: null, ...(learningRate !== undefined ? { learningRate } : {}) });
   if (id) setStep('train');
   return id;
 }

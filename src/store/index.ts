@@ -1,13 +1,11 @@
-export { useStore, initialState, MAX_LOG_LINES } from './state';
-export type { StepName, DataSlice, ModelSlice, EvaluationSlice, UiSlice, VoltState, SeriesPoint, RunRecord, LogLine, RunSlice, BackendSlice, MetricsSlice, ProgressSlice, ErrorsSlice, RunsSlice, SettingsSlice, WorkerSlice } from './state';
+export { useStore, initialState, selectLatest, MAX_LOG_LINES } from './state';
+export type { StepName, DataSlice, ModelSlice, EvaluationSlice, UiSlice, VoltState, SeriesPoint, LogLine, RunSlice, BackendSlice, MetricsSlice, ProgressSlice, ErrorsSlice, SettingsSlice, WorkerSlice } from './state';
 export { reduceEvent } from './events';
 export { DEFAULT_RUN, configFromQuery } from './config';
+export { applyWorkerEvent, connectWorker, disconnectWorker, workerLost } from './client';
 export {
-  applyWorkerEvent,
-  connectWorker,
   defaultDataset,
   setStep,
-  disconnectWorker,
   installTestApi,
   pauseRun,
   resumeRun,
@@ -16,7 +14,6 @@ export {
   setRunDefaults,
   startRun,
   stopRun,
-  workerLost,
   type VoltTestApi,
 } from './actions';
 export {

@@ -7,13 +7,13 @@ import type { SeriesPoint } from './state';
 
 /** A stand-in for the main store: only the fields the runs store follows. */
 function fakeMain() {
-  const store = create<FollowedState>()(() => ({ runId: null, status: 'idle', config: null, backend: null, series: {}, latest: {}, result: null, error: null }));
+  const store = create<FollowedState>()(() => ({ runId: null, status: 'idle', config: null, backend: null, series: {}, result: null, error: null }));
   const config = (lr: number): RunConfig => ({ dataset: 'blobs', accelerator: 'cpu', maxEpochs: 2, batchSize: 32, learningRate: lr });
   return {
     store,
     /** What startRun does: a new run id, its config, empty series. */
     start(runId: string, lr = 0.05) {
-      store.setState({ runId, status: 'preparing', config: config(lr), backend: null, series: {}, latest: {}, result: null, error: null });
+      store.setState({ runId, status: 'preparing', config: config(lr), backend: null, series: {}, result: null, error: null });
     },
     status(status: RunStatus) {
       store.setState({ status });
@@ -23,11 +23,11 @@ function fakeMain() {
       store.setState((s) => {
         const pts: SeriesPoint[] = [];
         for (let i = from; i < from + count; i++) pts.push({ step: i, value: f(i) });
-        return { series: { ...s.series, [name]: (s.series[name] ?? []).concat(pts) }, latest: { ...s.latest, [name]: pts[pts.length - 1]!.value } };
+        return { series: { ...s.series, [name]: (s.series[name] ?? []).concat(pts) } };
       });
     },
     finish(result: Partial<RunResult> = {}) {
-      store.setState({ status: 'finished', result: { status: 'finished', metrics: { train_loss: 0.1 }, durationMs: 1234, steps: 10, epochs: 2, ...result } });
+      store.setState({ status: 'finished', result: { status: 'finished', metrics: { train_loss: 0.1 }, durationMs: 1234, steps: 10, epochs: 2, evaluation: null, ...result } });
     },
   };
 }
@@ -111,7 +111,7 @@ describe('following the main store', () => {
     main.log('train_loss', 0, 5);
     main.log('val_acc', 4, 1, () => 0.75);
     vi.advanceTimersByTime(2000);
-    main.store.setState((s) => ({ status: 'failed', error: { name: 'AnomalyError', message: 'loss is NaN at step 5' }, latest: { ...s.latest, train_loss: NaN } }));
+    main.store.setState((s) => ({ status: 'failed', error: { name: 'AnomalyError', message: 'loss is NaN at step 5' }, series: { ...s.series, train_loss: [...s.series.train_loss!, { step: 5, value: NaN }] } }));
     const r = runs()[0]!;
     expect(r.status).toBe('failed');
     expect(r.error?.name).toBe('AnomalyError');
@@ -297,18 +297,19 @@ describe('persistence', () => {
 
 describe('with the studio store', () => {
   it('follows the real main store through worker events (the default source)', async () => {
-    const { applyWorkerEvent } = await import('./actions');
+    const { applyWorkerEvent } = await import('./client');
     const { useStore, initialState } = await import('./state');
     const { PROTOCOL_VERSION, encodeMetricBatch } = await import('../worker/protocol');
     try {
       await startRuns({ storage: memoryStorage() }).ready;
       const config = { dataset: 'blobs', accelerator: 'auto', maxEpochs: 1, batchSize: 32, learningRate: 0.05 } as RunConfig;
-      useStore.setState({ runId: 'run-1', status: 'preparing', config, series: {}, latest: {}, result: null, error: null });
+      useStore.setState({ runId: 'run-1', status: 'preparing', config, series: {}, result: null, error: null });
       const ev = <T extends object>(body: T) => ({ ...body, v: PROTOCOL_VERSION }) as unknown as Parameters<typeof applyWorkerEvent>[0];
       applyWorkerEvent(ev({ type: 'status', runId: 'run-1', status: 'training' }));
       applyWorkerEvent(ev({ type: 'metrics', runId: 'run-1', batch: encodeMetricBatch([0, 1, 2].map((step) => ({ name: 'train_loss', step, value: 2 - step }))) }));
-      applyWorkerEvent(ev({ type: 'result', runId: 'run-1', result: { status: 'finished', metrics: { train_loss: 0 }, durationMs: 50, steps: 3, epochs: 1 } }));
       applyWorkerEvent(ev({ type: 'status', runId: 'run-1', status: 'finished' }));
+      // What the start call's reply does (actions.ts): the result and the final status.
+      useStore.setState({ result: { status: 'finished', metrics: { train_loss: 0 }, durationMs: 50, steps: 3, epochs: 1, evaluation: null }, status: 'finished' });
       expect(runs()).toHaveLength(1);
       expect(runs()[0]).toMatchObject({ status: 'finished', durationMs: 50, finalMetrics: { train_loss: 0 } });
       expect(runs()[0]!.series.train_loss!.map((p) => p.value)).toEqual([2, 1, 0]);

@@ -12,7 +12,7 @@
 import { create } from 'zustand';
 import { ACTIVE_STATUSES, type BackendReport, type RunConfig, type RunStatus, type SerializedError } from '../worker/protocol';
 import { createRunsStorage, type RunsStorage } from './idb';
-import { useStore, type SeriesPoint, type VoltState } from './state';
+import { selectLatest, useStore, type SeriesPoint, type VoltState } from './state';
 
 export interface RunEntry {
   /** Unique across page loads (the main store's run ids restart at `run-1` on every load). */
@@ -63,7 +63,7 @@ export function initialRunsState(): RunsState {
 export const useRunsStore = create<RunsState>()(() => initialRunsState());
 
 /** The part of the main store that the runs store reads. */
-export type FollowedState = Pick<VoltState, 'runId' | 'status' | 'config' | 'backend' | 'series' | 'latest' | 'result' | 'error'>;
+export type FollowedState = Pick<VoltState, 'runId' | 'status' | 'config' | 'backend' | 'series' | 'result' | 'error'>;
 
 export interface FollowedStore {
   getState(): FollowedState;
@@ -187,7 +187,7 @@ class Follower {
     }
     if (!this.current || s.runId !== this.current.sourceRunId) return;
     const metaChanged = s.status !== prev.status || s.backend !== prev.backend || s.result !== prev.result || s.error !== prev.error || s.config !== prev.config;
-    const seriesChanged = s.series !== prev.series || s.latest !== prev.latest;
+    const seriesChanged = s.series !== prev.series;
     if (!metaChanged && !seriesChanged) return;
     if (TERMINAL_STATUSES.includes(s.status)) {
       this.update(s, true);
@@ -228,7 +228,7 @@ class Follower {
     const patch: Partial<RunEntry> = { status: s.status, backend: s.backend, error: s.error, config: s.config ?? entry?.config ?? null };
     if (ended && entry) {
       patch.durationMs = s.result?.durationMs ?? entry.durationMs ?? this.now() - entry.startedAt;
-      patch.finalMetrics = s.result ? { ...s.result.metrics } : finiteLatest(s.latest);
+      patch.finalMetrics = s.result ? { ...s.result.metrics } : finiteLatest(selectLatest(s));
     }
     return patch;
   }

@@ -43,10 +43,8 @@ export interface BackendSlice {
 }
 
 export interface MetricsSlice {
-  /** Every logged point of the current run, per metric name, in step order. */
+  /** Every logged point of the current run, per metric name, in step order (the latest value of each: `selectLatest`). */
   series: Record<string, SeriesPoint[]>;
-  /** The latest value of each metric. */
-  latest: Record<string, number>;
   /** Samples per second at each progress report (after warm-up). */
   throughput: SeriesPoint[];
 }
@@ -70,26 +68,6 @@ export interface ErrorsSlice {
   logs: LogLine[];
 }
 
-export interface RunRecord {
-  id: string;
-  config: RunConfig;
-  status: RunStatus;
-  backend: BackendReport | null;
-  startedAt: number;
-  durationMs: number | null;
-  finalMetrics: Record<string, number>;
-  /** The run's evaluation on held-out rows (after it finished). */
-  evaluation?: Evaluation | null;
-  /** The run's full metric history (the same arrays as `series` while it is current). */
-  series: Record<string, SeriesPoint[]>;
-  error: SerializedError | null;
-}
-
-export interface RunsSlice {
-  /** Every run of this page session, oldest first. */
-  runs: RunRecord[];
-}
-
 export interface SettingsSlice {
   accelerator: AcceleratorChoice;
   /** Epochs of the next run. */
@@ -99,16 +77,16 @@ export interface SettingsSlice {
 export interface DataSlice {
   /** The dataset the worker has loaded (what the next run trains on). */
   dataset: DatasetReport | null;
-  /** The load in flight: its request id and latest progress. */
-  dataLoading: { requestId: number; what: string; progress: DataProgress | null } | null;
+  /** The latest load in flight: what it loads and its parse progress. */
+  dataLoading: { what: string; progress: DataProgress | null } | null;
   /** The last load that failed (the previous dataset stays loaded). */
   dataError: DataFailure | null;
   /** Training-time augmentation for image datasets (sent with a run only when the dataset has images). */
   augmentation: AugmentationSpec;
   /** Training images as loaded and augmented, for the Data step (null until asked, and after a new dataset). */
   augmentPreview: AugmentationPreview | null;
-  /** The preview request in flight (-1 while it is being sent). */
-  augmentPreviewing: number | null;
+  /** Whether a preview request is in flight. */
+  augmentPreviewing: boolean;
   augmentPreviewError: string | null;
 }
 
@@ -126,8 +104,8 @@ export interface EvaluationSlice {
   evaluation: Evaluation | null;
   prediction: Prediction | null;
   predictionError: string | null;
-  /** The request id of the prediction in flight. */
-  predicting: number | null;
+  /** Whether a prediction is in flight. */
+  predicting: boolean;
 }
 
 export interface UiSlice {
@@ -144,7 +122,6 @@ export type VoltState = RunSlice &
   MetricsSlice &
   ProgressSlice &
   ErrorsSlice &
-  RunsSlice &
   SettingsSlice &
   WorkerSlice &
   DataSlice &
@@ -157,10 +134,9 @@ export const MAX_LOG_LINES = 500;
 
 export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null };
 export const initialBackend: BackendSlice = { backend: null };
-export const initialMetrics: MetricsSlice = { series: {}, latest: {}, throughput: [] };
+export const initialMetrics: MetricsSlice = { series: {}, throughput: [] };
 export const initialProgress: ProgressSlice = { progress: null };
 export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, logs: [] };
-export const initialRuns: RunsSlice = { runs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };
 export const initialData: DataSlice = {
@@ -169,11 +145,11 @@ export const initialData: DataSlice = {
   dataError: null,
   augmentation: NO_AUGMENTATION,
   augmentPreview: null,
-  augmentPreviewing: null,
+  augmentPreviewing: false,
   augmentPreviewError: null,
 };
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
-export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: null };
+export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: false };
 export const initialUi: UiSlice = { step: 'data' };
 
 export function initialState(): VoltState {
@@ -183,7 +159,6 @@ export function initialState(): VoltState {
     ...initialMetrics,
     ...initialProgress,
     ...initialErrors,
-    ...initialRuns,
     ...initialSettings,
     ...initialWorker,
     ...initialData,
@@ -195,3 +170,19 @@ export function initialState(): VoltState {
 }
 
 export const useStore = create<VoltState>()(() => initialState());
+
+const latestCache = new WeakMap<Record<string, SeriesPoint[]>, Record<string, number>>();
+
+/** The latest value of each metric of the current run (one object per `series`, so selectors stay stable). */
+export function selectLatest(s: Pick<VoltState, 'series'>): Record<string, number> {
+  let latest = latestCache.get(s.series);
+  if (!latest) {
+    latest = {};
+    for (const [name, points] of Object.entries(s.series)) {
+      const last = points[points.length - 1];
+      if (last) latest[name] = last.value;
+    }
+    latestCache.set(s.series, latest);
+  }
+  return latest;
+}

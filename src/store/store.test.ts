@@ -3,27 +3,39 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, PROTOCOL_VERSION, encodeMetricBatch, type EventBody, type WorkerEvent } from '../worker/protocol';
+import { memoryStorage } from './idb';
+import { resetRuns, startRuns, useRunsStore, type RunsHandle } from './runs';
 import { InProcessWorker } from '../worker/session-fixture';
-import { applyWorkerEvent, connectWorker, disconnectWorker, installTestApi, pauseRun, setRunDefaults, startRun, workerLost } from './actions';
+import { installTestApi, pauseRun, setRunDefaults, startRun } from './actions';
+import { applyWorkerEvent, connectWorker, disconnectWorker, workerLost } from './client';
 import { configFromQuery } from './config';
-import { setSaveFile } from './export';
 import { reduceEvent } from './events';
-import { initialState, useStore } from './state';
-import { setAugmentation } from './data';
+import { initialState, selectLatest, useStore } from './state';
+import { loadBuiltin, setAugmentation, uploadFiles } from './data';
 import type { RunConfig } from '../worker/protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+let history: RunsHandle | null = null;
 afterEach(() => {
   disconnectWorker();
+  history?.dispose();
+  history = null;
+  resetRuns();
   useStore.setState(initialState(), true);
 });
 
 const ev = (body: EventBody): WorkerEvent => ({ ...body, v: PROTOCOL_VERSION }) as WorkerEvent;
 
 function withRun(id: string) {
-  useStore.setState({ runId: id, status: 'training', runs: [{ id, config: {} as never, status: 'training', backend: null, startedAt: 0, durationMs: null, finalMetrics: {}, series: {}, error: null }] });
+  useStore.setState({ runId: id, status: 'training' });
+}
+
+/** The runs store (the one run history) following the main store, kept in memory. */
+async function followRuns(): Promise<void> {
+  history = startRuns({ storage: memoryStorage() });
+  await history.ready;
 }
 
 async function until(pred: () => boolean, what: string): Promise<void> {
@@ -65,50 +77,37 @@ describe('startRun and augmentation', () => {
 describe('reduceEvent', () => {
   it('keeps every metric point across batches, in order, with the latest value per name', () => {
     withRun('r');
-    applyWorkerEvent(ev({ type: 'metrics', runId: 'r', batch: encodeMetricBatch([{ name: 'loss', step: 0, value: 3 }, { name: 'loss', step: 1, value: 2 }]) }));
-    applyWorkerEvent(ev({ type: 'metrics', runId: 'r', batch: encodeMetricBatch([{ name: 'loss', step: 2, value: 1 }, { name: 'val_loss', step: 2, value: 1.5 }]) }));
+    applyWorkerEvent(ev({ type: 'metrics', id: 1, runId: 'r', batch: encodeMetricBatch([{ name: 'loss', step: 0, value: 3 }, { name: 'loss', step: 1, value: 2 }]) }));
+    applyWorkerEvent(ev({ type: 'metrics', id: 1, runId: 'r', batch: encodeMetricBatch([{ name: 'loss', step: 2, value: 1 }, { name: 'val_loss', step: 2, value: 1.5 }]) }));
     const s = useStore.getState();
     expect(s.series.loss).toEqual([{ step: 0, value: 3 }, { step: 1, value: 2 }, { step: 2, value: 1 }]);
-    expect(s.latest).toEqual({ loss: 1, val_loss: 1.5 });
-    expect(s.runs[0]!.series).toBe(s.series); // the run record holds the same history
+    expect(selectLatest(s)).toEqual({ loss: 1, val_loss: 1.5 });
+    // The selector is stable for the same series (a component re-renders only when they change).
+    expect(selectLatest(useStore.getState())).toBe(selectLatest(s));
   });
 
-  it('ignores a stale run’s live events but records its end on its run record', () => {
+  it('ignores a stale run’s live events', () => {
     withRun('new');
-    useStore.setState((s) => ({ runs: [{ ...s.runs[0]!, id: 'old' }, ...s.runs] }));
-    applyWorkerEvent(ev({ type: 'status', runId: 'old', status: 'stopped' }));
-    applyWorkerEvent(ev({ type: 'metrics', runId: 'old', batch: encodeMetricBatch([{ name: 'loss', step: 9, value: 9 }]) }));
+    applyWorkerEvent(ev({ type: 'status', id: 1, runId: 'old', status: 'stopped' }));
+    applyWorkerEvent(ev({ type: 'metrics', id: 1, runId: 'old', batch: encodeMetricBatch([{ name: 'loss', step: 9, value: 9 }]) }));
     const s = useStore.getState();
     expect(s.status).toBe('training');
     expect(s.series).toEqual({});
-    expect(s.runs.find((r) => r.id === 'old')!.status).toBe('stopped');
   });
 
   it('handles every event type of the protocol', () => {
     const samples: Record<(typeof EVENT_TYPES)[number], EventBody> = {
       ready: { type: 'ready' },
-      reply: { type: 'reply', id: 1, ok: true },
-      status: { type: 'status', runId: 'r', status: 'paused' },
-      backend: { type: 'backend', runId: 'r', backend: { name: 'webgl', rejected: [{ backend: 'webgpu', reason: 'no navigator.gpu' }] } },
-      metrics: { type: 'metrics', runId: 'r', batch: encodeMetricBatch([{ name: 'a', step: 0, value: 1 }]) },
-      progress: { type: 'progress', runId: 'r', progress: { epoch: 0, totalEpochs: 1, batch: 1, batchesPerEpoch: 2, step: 1, totalSteps: 2, samplesPerSec: 10, etaSeconds: 1, compileMs: 5 } },
-      log: { type: 'log', runId: 'r', level: 'info', message: 'hello' },
-      result: { type: 'result', runId: 'r', result: { status: 'finished', metrics: { a: 1 }, durationMs: 10, steps: 2, epochs: 1 } },
-      error: { type: 'error', runId: 'r', error: { name: 'Error', message: 'boom' } },
-      dataProgress: { type: 'dataProgress', requestId: 7, progress: { phase: 'parsing', done: 1, total: 2, file: 'a.csv' } },
-      dataset: { type: 'dataset', requestId: 7, report: { name: 'a.csv', source: 'upload', kind: 'table', task: 'classification', inputShape: [2], rows: 4, labelNames: ['x', 'y'], splits: { train: 2, validation: 1, test: 1 }, classBalance: [], validationFraction: 0.25, testFraction: 0.25, warnings: [] } },
-      dataError: { type: 'dataError', requestId: 9, failure: { name: 'DataError', message: 'file "b.csv", row 3: bad' } },
-      evaluation: { type: 'evaluation', runId: 'r', evaluation: { task: 'classification', split: 'test', count: 1, metrics: { test_acc: 1 }, labels: ['x', 'y'], confusion: [[1, 0], [0, 0]], samples: [] } },
-      prediction: { type: 'prediction', requestId: 8, prediction: { task: 'classification', labels: ['x', 'y'], probabilities: [0.9, 0.1], predicted: 0 } },
-      exported: { type: 'exported', requestId: 10, file: { kind: 'tfjs', variant: 'float32', fileName: 'a-mlp-tfjs.zip', mime: 'application/zip', bytes: new ArrayBuffer(4), files: ['model.json'] } },
-      variants: { type: 'variants', requestId: 11, report: { split: 'test', count: 1, variants: [] } },
-      imported: { type: 'imported', requestId: 12, report: { source: 'm.zip', kind: 'bundle', inputShape: [2], outputUnits: 2, trainedOn: 'a', learningRate: 0.01, cardMetrics: null, schema: null, dataset: null, evaluation: null } },
-      exportError: { type: 'exportError', requestId: 13, error: { name: 'Error', message: 'nope' } },
-      augmentationPreview: { type: 'augmentationPreview', requestId: 14, preview: { images: [] } },
+      reply: { type: 'reply', id: 1, ok: true, result: null },
+      status: { type: 'status', id: 1, runId: 'r', status: 'paused' },
+      backend: { type: 'backend', id: 1, runId: 'r', backend: { name: 'webgl', rejected: [{ backend: 'webgpu', reason: 'no navigator.gpu' }] } },
+      metrics: { type: 'metrics', id: 1, runId: 'r', batch: encodeMetricBatch([{ name: 'a', step: 0, value: 1 }]) },
+      progress: { type: 'progress', id: 1, runId: 'r', progress: { epoch: 0, totalEpochs: 1, batch: 1, batchesPerEpoch: 2, step: 1, totalSteps: 2, samplesPerSec: 10, etaSeconds: 1, compileMs: 5 } },
+      log: { type: 'log', id: 1, runId: 'r', level: 'info', message: 'hello' },
+      dataProgress: { type: 'dataProgress', id: 7, progress: { phase: 'parsing', done: 1, total: 2, file: 'a.csv' } },
     };
-    setSaveFile(() => {});
     withRun('r');
-    useStore.setState({ dataLoading: { requestId: 7, what: 'a.csv', progress: null }, predicting: 8, augmentPreviewing: 14 });
+    useStore.setState({ dataLoading: { what: 'a.csv', progress: null } });
     for (const t of EVENT_TYPES) {
       const before = useStore.getState();
       const patch = reduceEvent(before, ev(samples[t]));
@@ -116,13 +115,9 @@ describe('reduceEvent', () => {
       applyWorkerEvent(ev(samples[t]));
     }
     const s = useStore.getState();
-    expect([s.workerReady, s.status, s.backend?.name, s.progress?.step, s.logs.at(-1)?.message, s.result?.steps, s.error?.message]).toEqual([
-      true, 'paused', 'webgl', 1, 'hello', 2, 'boom',
+    expect([s.workerReady, s.status, s.backend?.name, s.progress?.step, s.logs.at(-1)?.message, s.series.a?.length, s.dataLoading?.progress?.done]).toEqual([
+      true, 'paused', 'webgl', 1, 'hello', 1, 1,
     ]);
-    expect([s.dataset?.name, s.dataLoading, s.dataError?.message, s.evaluation?.metrics.test_acc, s.prediction?.predicted, s.predicting]).toEqual([
-      'a.csv', null, 'file "b.csv", row 3: bad', 1, 0, null,
-    ]);
-    expect(s.runs[0]!.evaluation?.count).toBe(1);
     expect(() => reduceEvent(s, { v: 1, type: 'bogus' } as unknown as WorkerEvent)).toThrow('unhandled event type "bogus"');
   });
 
@@ -139,38 +134,69 @@ describe('reduceEvent', () => {
 
 describe('actions with a real session behind the client', () => {
   it('a run started from the store streams into it until finished; window.__volt reads it', async () => {
+    await followRuns();
     connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
     const target: Record<string, unknown> = {};
     const api = installTestApi(target);
     expect(target.__volt).toBe(api);
     expect(api.backend).toBeNull();
-    const id = await startRun({ dataset: 'blobs', accelerator: 'cpu', maxSteps: 20, maxEpochs: 2 });
-    await until(() => useStore.getState().status === 'finished', 'finished');
+    const id = startRun({ dataset: 'blobs', accelerator: 'cpu', maxSteps: 20, maxEpochs: 2 });
+    await until(() => useStore.getState().result !== null, 'the run\'s result');
     const s = api.getState();
     expect(s.runId).toBe(id);
     expect(api.backend).toBe('cpu');
     expect(s.series.train_loss!.map((p) => p.step)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(s.latest.train_loss).toBe(s.series.train_loss!.at(-1)!.value);
-    expect(s.runs).toHaveLength(1);
-    expect(s.runs[0]).toMatchObject({ id, status: 'finished' });
-    expect(s.runs[0]!.durationMs).toBeGreaterThan(0);
+    expect(s.status).toBe('finished');
+    expect(s.result).toMatchObject({ status: 'finished', steps: 20 });
+    expect(selectLatest(s).train_loss).toBe(s.series.train_loss!.at(-1)!.value);
+    // The runs store is the one history.
+    const runs = api.getRuns();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ sourceRunId: id, status: 'finished' });
+    expect(runs[0]!.durationMs).toBeGreaterThan(0);
+    expect(runs[0]!.series.train_loss).toEqual(s.series.train_loss);
     expect(() => {
       (target as { __volt: unknown }).__volt = null;
     }).toThrow();
   });
 
   it('a NaN test hook fails only the next run; the one after it finishes', async () => {
+    await followRuns();
     connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
     setRunDefaults({ ...configFromQuery('?injectNaN=3&maxSteps=12&dataset=blobs'), accelerator: 'cpu', maxEpochs: 1 });
     await startRun();
     await until(() => useStore.getState().status === 'failed', 'failed');
     expect(useStore.getState().error?.message).toMatch(/detectAnomaly: the loss is NaN at epoch 0, batch 3/);
     await startRun();
-    await until(() => useStore.getState().status === 'finished', 'finished');
+    await until(() => useStore.getState().result !== null, 'finished');
     const s = useStore.getState();
+    expect(s.status).toBe('finished');
     expect(s.error).toBeNull();
-    expect(s.runs.map((r) => [r.status, r.config.debug?.injectNaNAtStep])).toEqual([['failed', 3], ['finished', undefined]]);
-    expect(s.runs[1]!.config).toMatchObject({ maxSteps: 12, maxEpochs: 1, accelerator: 'cpu' });
+    const runs = useRunsStore.getState().runs;
+    expect(runs.map((r) => [r.status, r.config!.debug?.injectNaNAtStep])).toEqual([['failed', 3], ['finished', undefined]]);
+    expect(runs[1]!.config).toMatchObject({ maxSteps: 12, maxEpochs: 1, accelerator: 'cpu' });
+  });
+
+  it('data actions: a load sets the dataset from its reply; a bad file keeps it and names the row', async () => {
+    connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
+    await loadBuiltin({ name: 'iris' });
+    expect(useStore.getState()).toMatchObject({ dataset: { name: 'iris' }, dataLoading: null, dataError: null });
+    const bad = new Blob(['a,b,c\n1,2,3\n4,5\n']);
+    await uploadFiles([{ path: 'bad.csv', file: bad }]);
+    const s = useStore.getState();
+    expect(s.dataset?.name).toBe('iris');
+    expect(s.dataLoading).toBeNull();
+    expect(s.dataError).toMatchObject({ name: 'DataError', issue: { file: 'bad.csv', row: 3 } });
+  });
+
+  it('the latest of overlapping loads wins: its dataset stays and only its end clears the loading state', async () => {
+    connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
+    const first = loadBuiltin({ name: 'iris' });
+    const second = loadBuiltin({ name: 'blobs' });
+    await first;
+    expect(useStore.getState().dataLoading?.what).toBe('blobs');
+    await second;
+    expect(useStore.getState()).toMatchObject({ dataset: { name: 'blobs' }, dataLoading: null });
   });
 
   it('a refused control is logged as a warning, not a failure', async () => {

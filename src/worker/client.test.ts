@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TrainingClient } from './client';
-import type { WorkerEvent } from './protocol';
+import type { WorkerError, WorkerEvent } from './protocol';
 import { InProcessWorker, sleep, tinyConfig } from './session-fixture';
 
 beforeAll(async () => {
@@ -29,15 +29,29 @@ function setup(opts: { silent?: boolean; deadAfterMs?: number; heartbeatMs?: num
 }
 
 describe('TrainingClient', () => {
-  it('resolves each command by its reply, forwards events, and a run streams to onEvent', async () => {
+  it('a run is one call: its progress streams to onProgress and its result resolves it; other events go to onEvent', async () => {
     const { client, events } = setup({ heartbeatMs: 60_000 });
-    await client.ping();
-    await client.start('c1', tinyConfig);
-    while (!events.some((e) => e.type === 'status' && e.runId === 'c1' && e.status === 'finished')) await sleep(5);
-    expect(events[0]!.type).toBe('ready');
-    expect(events.some((e) => e.type === 'metrics')).toBe(true);
-    expect(events.some((e) => e.type === 'reply')).toBe(false);
+    expect(await client.ping()).toBeNull();
+    const progress: WorkerEvent[] = [];
+    const result = await client.start('c1', tinyConfig, { onProgress: (e) => progress.push(e) });
+    expect(result).toMatchObject({ status: 'finished', steps: 12 });
+    expect(progress.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status)).toEqual(['preparing', 'compiling', 'training', 'finished']);
+    expect(progress.some((e) => e.type === 'metrics')).toBe(true);
+    // Only what no call claims reaches onEvent: the worker's ready and its own first status.
+    expect(events.map((e) => e.type)).toEqual(['ready', 'status']);
     expect(client.pendingRequests).toBe(0);
+    client.dispose();
+  });
+
+  it('a load resolves to its dataset report, and a bad file rejects with the data issue', async () => {
+    const { client } = setup({ heartbeatMs: 60_000 });
+    const report = await client.loadBuiltin({ name: 'iris' });
+    expect(report).toMatchObject({ name: 'iris', rows: 150 });
+    const bytes = new TextEncoder().encode('a,b,c\n1,2,3\n4,5\n').buffer as ArrayBuffer;
+    const err = await client.upload([{ path: 'bad.csv', bytes }]).catch((e: unknown) => e as WorkerError);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as WorkerError).name).toBe('DataError');
+    expect((err as WorkerError).issue).toMatchObject({ file: 'bad.csv', row: 3 });
     client.dispose();
   });
 
@@ -53,10 +67,11 @@ describe('TrainingClient', () => {
     const pending = client.ping(); // in flight when the worker dies
     workers[0]!.crash('out of memory');
     await expect(pending).rejects.toThrow('the training worker stopped (an error escaped the worker: out of memory)');
+    await expect(pending).rejects.toMatchObject({ name: 'WorkerLost' });
     expect(lost).toEqual(['an error escaped the worker: out of memory']);
     expect(workers[0]!.terminated).toBe(true);
     expect(client.generation).toBe(2);
-    await client.start('after-crash', tinyConfig);
+    await expect(client.start('after-crash', tinyConfig)).resolves.toMatchObject({ status: 'finished' });
     expect(workers[1]!.session.runId).toBe('after-crash');
     client.dispose();
   });

@@ -1,8 +1,10 @@
 /**
- * The main thread's side of the worker protocol: sends commands, matches each
- * reply to its request by id, hands every other event to `onEvent`, and
- * replaces a worker that died (an error escaped it, or it stopped answering).
- * It knows nothing of the store; src/store wires `onEvent` into it.
+ * The main thread's side of the worker protocol: `call` sends a command and
+ * returns a promise of its reply's result; the command's progress events go
+ * to its `onProgress`; events no pending command claims (the worker's
+ * `ready`, its own status) go to `onEvent`. A worker that died (an error
+ * escaped it, or it stopped answering) is replaced, and every pending call
+ * rejects with a `WorkerLost` error. It knows nothing of the store.
  */
 import {
   PROTOCOL_VERSION,
@@ -13,9 +15,12 @@ import {
   type BuiltinRequest,
   type Command,
   type CommandBody,
+  type CommandType,
   type DataChoices,
   type ExportRequest,
   type PredictInput,
+  type ProgressEvent,
+  type ResultOf,
   type RunConfig,
   type UploadFile,
   type UploadOptions,
@@ -32,7 +37,7 @@ export interface WorkerLike {
 }
 
 export interface ClientOptions {
-  /** Every event but replies, in arrival order. */
+  /** Events no pending command claims (`ready`, the worker's own status, a log line of no command), in arrival order. */
   onEvent(event: WorkerEvent): void;
   /** The worker died and a fresh one was started; pending requests were rejected. */
   onWorkerLost?(reason: string): void;
@@ -47,9 +52,23 @@ export interface ClientOptions {
   now?: () => number;
 }
 
+/** What a call can listen to while its command runs. */
+export interface CallOptions {
+  /** The command's progress events (a run's status, metrics, ...; a load's parse progress), in order, before the reply. */
+  onProgress?(event: ProgressEvent): void;
+}
+
 interface Pending {
-  resolve(): void;
+  resolve(result: unknown): void;
   reject(err: Error): void;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The error a pending call rejects with when the worker died before replying. */
+export function workerLostError(reason: string): Error {
+  const err = new Error(`the training worker stopped (${reason})`);
+  err.name = 'WorkerLost';
+  return err;
 }
 
 export function createTrainingWorker(): WorkerLike {
@@ -73,53 +92,61 @@ export class TrainingClient {
     this.heartbeat = setInterval(() => this.checkAlive(), opts.heartbeatMs ?? 2000);
   }
 
-  start(runId: string, config: RunConfig): Promise<void> {
-    return this.request({ type: 'start', runId, config });
+  /**
+   * Sends a command; resolves to its reply's result, or rejects with the
+   * worker's error (name, message, stack and a data error's `issue`).
+   */
+  call<B extends CommandBody>(body: B, options: CallOptions = {}): Promise<ResultOf<B['type']>> {
+    if (this.disposed) return Promise.reject(new Error('the training client was disposed'));
+    const id = this.nextId++;
+    const cmd = { ...body, v: PROTOCOL_VERSION, id } as Command;
+    return new Promise<ResultOf<B['type']>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      this.worker.postMessage(cmd, commandTransferables(body));
+    });
   }
-  pause(): Promise<void> {
-    return this.request({ type: 'pause' });
+
+  /** A whole run: resolves when it finishes or is stopped, rejects when it fails. */
+  start(runId: string, config: RunConfig, options: CallOptions = {}): Promise<ResultOf<'start'>> {
+    return this.call({ type: 'start', runId, config }, options);
   }
-  resume(): Promise<void> {
-    return this.request({ type: 'resume' });
+  pause(): Promise<null> {
+    return this.call({ type: 'pause' });
   }
-  stop(): Promise<void> {
-    return this.request({ type: 'stop' });
+  resume(): Promise<null> {
+    return this.call({ type: 'resume' });
   }
-  ping(): Promise<void> {
-    return this.request({ type: 'ping' });
+  stop(): Promise<null> {
+    return this.call({ type: 'stop' });
   }
-  /** The data commands and `predict` resolve to their request id once accepted; results arrive as events carrying it. */
-  loadBuiltin(request: BuiltinRequest): Promise<number> {
-    return this.command({ type: 'loadBuiltin', request });
+  ping(): Promise<null> {
+    return this.call({ type: 'ping' });
+  }
+  loadBuiltin(request: BuiltinRequest, options: CallOptions = {}): Promise<ResultOf<'loadBuiltin'>> {
+    return this.call({ type: 'loadBuiltin', request }, options);
   }
   /** The files' buffers are transferred (they are unusable on this side afterwards). */
-  upload(files: UploadFile[], options: UploadOptions = {}): Promise<number> {
-    return this.command({ type: 'upload', files, options });
+  upload(files: UploadFile[], uploadOptions: UploadOptions = {}, options: CallOptions = {}): Promise<ResultOf<'upload'>> {
+    return this.call({ type: 'upload', files, options: uploadOptions }, options);
   }
-  configureData(choices: DataChoices): Promise<number> {
-    return this.command({ type: 'configureData', choices });
+  configureData(choices: DataChoices, options: CallOptions = {}): Promise<ResultOf<'configureData'>> {
+    return this.call({ type: 'configureData', choices }, options);
   }
-  previewAugmentation(augmentation: AugmentationSpec, seed: number): Promise<number> {
-    return this.command({ type: 'previewAugmentation', augmentation, seed });
+  previewAugmentation(augmentation: AugmentationSpec, seed: number): Promise<ResultOf<'previewAugmentation'>> {
+    return this.call({ type: 'previewAugmentation', augmentation, seed });
   }
-  predict(input: PredictInput, model: 'run' | 'imported' = 'run'): Promise<number> {
-    return this.command(model === 'imported' ? { type: 'predict', input, model } : { type: 'predict', input });
+  predict(input: PredictInput, model: 'run' | 'imported' = 'run'): Promise<ResultOf<'predict'>> {
+    return this.call(model === 'imported' ? { type: 'predict', input, model } : { type: 'predict', input });
   }
-  /** Export commands resolve to their request id; the file, report or `exportError` arrives as an event carrying it. */
-  exportModel(request: ExportRequest): Promise<number> {
-    return this.command({ type: 'export', request });
+  exportModel(request: ExportRequest): Promise<ResultOf<'export'>> {
+    return this.call({ type: 'export', request });
   }
-  compareVariants(): Promise<number> {
-    return this.command({ type: 'compareVariants' });
+  compareVariants(): Promise<ResultOf<'compareVariants'>> {
+    return this.call({ type: 'compareVariants' });
   }
   /** The files' buffers are transferred. */
-  importModel(files: UploadFile[]): Promise<number> {
-    return this.command({ type: 'importModel', files });
-  }
-  /** Sends a command; resolves to its id when the worker accepts it. */
-  command(body: CommandBody): Promise<number> {
-    let id = 0;
-    return this.request(body, (n) => (id = n)).then(() => id);
+  importModel(files: UploadFile[]): Promise<ResultOf<'importModel'>> {
+    return this.call({ type: 'importModel', files });
   }
 
   get pendingRequests(): number {
@@ -131,17 +158,6 @@ export class TrainingClient {
     clearInterval(this.heartbeat);
     this.worker.terminate();
     this.rejectAll(new Error('the training client was disposed'));
-  }
-
-  private request(body: CommandBody, onId?: (id: number) => void): Promise<void> {
-    if (this.disposed) return Promise.reject(new Error('the training client was disposed'));
-    const id = this.nextId++;
-    onId?.(id);
-    const cmd = { ...body, v: PROTOCOL_VERSION, id } as Command;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(cmd, commandTransferables(body));
-    });
   }
 
   private spawn(): void {
@@ -171,11 +187,13 @@ export class TrainingClient {
       const p = this.pending.get(event.id);
       if (!p) return;
       this.pending.delete(event.id);
-      if (event.ok) p.resolve();
+      if (event.ok) p.resolve(event.result);
       else p.reject(deserializeError(event.error));
       return;
     }
-    this.opts.onEvent(event);
+    const owner = event.type === 'ready' || event.id === null ? undefined : this.pending.get(event.id);
+    if (owner?.onProgress) owner.onProgress(event as ProgressEvent);
+    else this.opts.onEvent(event);
   }
 
   private checkAlive(): void {
@@ -194,7 +212,7 @@ export class TrainingClient {
     w.onerror = null;
     w.onmessageerror = null;
     w.terminate();
-    this.rejectAll(new Error(`the training worker stopped (${reason})`));
+    this.rejectAll(workerLostError(reason));
     this.spawn();
     this.opts.onWorkerLost?.(reason);
   }

@@ -17,88 +17,82 @@ function trained(): Promise<Harness> {
 }
 
 describe('TrainingSession: export', () => {
-  it('refuses to export before a run, naming the command and the status', () => {
+  it('refuses to export before a run, naming the command and the status', async () => {
     const h = new Harness();
-    const r = h.reply(h.send({ type: 'export', request: { kind: 'tfjs' } }));
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toBe('`export` needs a finished or stopped run; the status is idle');
+    await expect(result(h, { type: 'export', request: { kind: 'tfjs' } })).rejects.toThrow('`export` needs a finished or stopped run; the status is idle');
   });
 
   it('exports tfjs files that load back and predict what the studio predicts, with a sanitised name', async () => {
     const h = await trained();
     const e = await result(h, { type: 'export', request: { kind: 'tfjs', modelName: 'my model/../x' } });
-    if (e.type !== 'exported') throw new Error(JSON.stringify(e));
-    expect(e.file.fileName).toBe('blobs-x-tfjs.zip');
-    const files = unzipSync(new Uint8Array(e.file.bytes));
+    expect(e.fileName).toBe('blobs-x-tfjs.zip');
+    const files = unzipSync(new Uint8Array(e.bytes));
     expect(Object.keys(files).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     const json = JSON.parse(new TextDecoder().decode(files['model.json']));
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: files['group1-shard1of1.bin']!.slice().buffer }));
     const p = await result(h, { type: 'predict', input: { kind: 'features', values: { x1: '0.7', x2: '-1.2' } } });
-    if (p.type !== 'prediction') throw new Error(JSON.stringify(p));
     const logits = model.predict(tf.tensor2d([[0.7, -1.2]])) as tf.Tensor;
     const probs = Array.from(await tf.softmax(logits).data());
-    expect(probs[0]).toBeCloseTo(p.prediction.probabilities[0]!, 5);
-    expect(probs[1]).toBeCloseTo(p.prediction.probabilities[1]!, 5);
+    expect(probs[0]).toBeCloseTo(p.probabilities[0]!, 5);
+    expect(probs[1]).toBeCloseTo(p.probabilities[1]!, 5);
   });
 
   it('builds a bundle with card facts, and re-importing it reproduces the test metrics', async () => {
     const h = await trained();
-    const evaluation = h.ofType('evaluation', 'r1')[0]!.evaluation;
+    const evaluation = h.result('r1')!.evaluation!;
     const e = await result(h, { type: 'export', request: { kind: 'bundle', history: [{ step: 0, train_loss: 0.7 }] } });
-    if (e.type !== 'exported') throw new Error(JSON.stringify(e));
-    expect(e.file.files).toEqual(expect.arrayContaining(['index.html', 'model.json', 'preprocessing.json', 'model-card.md', 'metrics.csv', 'tf.min.js', 'bundle.json']));
-    const card = new TextDecoder().decode(unzipSync(new Uint8Array(e.file.bytes))['model-card.md']);
+    expect(e.files).toEqual(expect.arrayContaining(['index.html', 'model.json', 'preprocessing.json', 'model-card.md', 'metrics.csv', 'tf.min.js', 'bundle.json']));
+    const card = new TextDecoder().decode(unzipSync(new Uint8Array(e.bytes))['model-card.md']);
     expect(card).toContain('Backend: cpu');
     expect(card).toMatch(/Split: 512 train \/ 128 validation \/ 0 test/);
-    const imp = await result(h, { type: 'importModel', files: [{ path: e.file.fileName, bytes: e.file.bytes }] });
-    if (imp.type !== 'imported') throw new Error(JSON.stringify(imp));
-    expect(imp.report).toMatchObject({ kind: 'bundle', trainedOn: 'blobs', schema: { ok: true }, inputShape: [2], outputUnits: 2 });
-    for (const [k, v] of Object.entries(evaluation.metrics)) expect(imp.report.evaluation!.metrics[k]).toBeCloseTo(v, 4);
-    expect(imp.report.evaluation!.confusion).toEqual(evaluation.confusion);
+    const imp = await result(h, { type: 'importModel', files: [{ path: e.fileName, bytes: e.bytes }] });
+    expect(imp).toMatchObject({ kind: 'bundle', trainedOn: 'blobs', schema: { ok: true }, inputShape: [2], outputUnits: 2 });
+    for (const [k, v] of Object.entries(evaluation.metrics)) expect(imp.evaluation!.metrics[k]).toBeCloseTo(v, 4);
+    expect(imp.evaluation!.confusion).toEqual(evaluation.confusion);
     const p = await result(h, { type: 'predict', input: { kind: 'features', values: { x1: '1', x2: '1' } }, model: 'imported' });
-    if (p.type !== 'prediction') throw new Error(JSON.stringify(p));
-    expect(p.prediction.labels).toEqual(['0', '1']);
-    expect(p.prediction.predicted).toBe(1);
+    expect(p.labels).toEqual(['0', '1']);
+    expect(p.predicted).toBe(1);
   });
 
   it('measures float32, float16 and uint8 variants: smaller files, metrics close to float32', async () => {
     const h = await trained();
     const e = await result(h, { type: 'compareVariants' });
-    if (e.type !== 'variants') throw new Error(JSON.stringify(e));
-    const [f32, f16, u8] = e.report.variants;
-    expect(e.report.variants.map((v) => v.variant)).toEqual(['float32', 'float16', 'uint8']);
+    const [f32, f16, u8] = e.variants;
+    expect(e.variants.map((v) => v.variant)).toEqual(['float32', 'float16', 'uint8']);
     expect(f16!.weightBytes).toBe(f32!.weightBytes / 2);
     expect(u8!.weightBytes).toBeLessThan(f16!.weightBytes);
-    const evaluation = h.ofType('evaluation', 'r1')[0]!.evaluation;
+    const evaluation = h.result('r1')!.evaluation!;
     expect(f32!.metrics.test_acc).toBeCloseTo(evaluation.metrics.test_acc!, 6);
     expect(Math.abs(u8!.metrics.test_acc! - f32!.metrics.test_acc!)).toBeLessThan(0.05);
     const d = await result(h, { type: 'export', request: { kind: 'tfjs', variant: 'uint8' } });
-    if (d.type !== 'exported') throw new Error(JSON.stringify(d));
-    expect(d.file.fileName).toBe('blobs-model-tfjs-uint8.zip');
-    const json = JSON.parse(new TextDecoder().decode(unzipSync(new Uint8Array(d.file.bytes))['model.json']));
+    expect(d.fileName).toBe('blobs-model-tfjs-uint8.zip');
+    const json = JSON.parse(new TextDecoder().decode(unzipSync(new Uint8Array(d.bytes))['model.json']));
     expect(json.weightsManifest[0].weights[0].quantization.dtype).toBe('uint8');
   });
 
   it('reports a schema mismatch column by column and does not evaluate', async () => {
     const h = await trained();
     const e = await result(h, { type: 'export', request: { kind: 'bundle' } });
-    if (e.type !== 'exported') throw new Error(JSON.stringify(e));
     await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
-    const imp = await result(h, { type: 'importModel', files: [{ path: 'b.zip', bytes: e.file.bytes }] });
-    if (imp.type !== 'imported') throw new Error(JSON.stringify(imp));
-    expect(imp.report.schema!.ok).toBe(false);
-    expect(imp.report.schema!.issues.filter((i) => i.kind === 'missing').map((i) => i.column)).toEqual(['x1', 'x2']);
-    expect(imp.report.evaluation).toBeNull();
-    const bad = await result(h, { type: 'importModel', files: [{ path: 'notes.txt', bytes: new ArrayBuffer(3) }] });
-    if (bad.type !== 'exportError') throw new Error(JSON.stringify(bad));
-    expect(bad.error.message).toMatch(/must include model\.json/);
+    const imp = await result(h, { type: 'importModel', files: [{ path: 'b.zip', bytes: e.bytes }] });
+    expect(imp.schema!.ok).toBe(false);
+    expect(imp.schema!.issues.filter((i) => i.kind === 'missing').map((i) => i.column)).toEqual(['x1', 'x2']);
+    expect(imp.evaluation).toBeNull();
+    await expect(result(h, { type: 'importModel', files: [{ path: 'notes.txt', bytes: new ArrayBuffer(3) }] })).rejects.toThrow(/must include model\.json/);
+  });
+
+  it('transfers an exported file\'s bytes with its reply (no copy)', async () => {
+    const h = await trained();
+    const id = h.send({ type: 'export', request: { kind: 'tfjs' } });
+    const reply = await h.reply(id);
+    const rec = h.events.find((r) => r.event === reply)!;
+    expect(reply.ok && rec.transfer).toEqual([(reply as { result: { bytes: ArrayBuffer } }).result.bytes]);
   });
 
   it('exports the PyTorch Lightning project with the trained weights', async () => {
     const h = await trained();
     const e = await result(h, { type: 'export', request: { kind: 'pytorch' } });
-    if (e.type !== 'exported') throw new Error(JSON.stringify(e));
-    expect(e.file.fileName).toBe('blobs-model-pytorch.zip');
-    expect(e.file.files).toEqual(expect.arrayContaining(['model.py', 'train.py', 'lit_module.py', 'requirements.txt']));
+    expect(e.fileName).toBe('blobs-model-pytorch.zip');
+    expect(e.files).toEqual(expect.arrayContaining(['model.py', 'train.py', 'lit_module.py', 'requirements.txt']));
   });
 });

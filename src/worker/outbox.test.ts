@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from './outbox';
-import { decodeMetricBatch, type EventBody, type Progress } from './protocol';
+import { decodeMetricBatch, type ProgressBody, type Progress } from './protocol';
 
 const progress = (step: number): Progress => ({
   epoch: 0, totalEpochs: 1, batch: step, batchesPerEpoch: 100, step, totalSteps: 100, samplesPerSec: 0, etaSeconds: null, compileMs: null,
@@ -11,7 +11,7 @@ describe('Outbox', () => {
   afterEach(() => vi.useRealTimers());
 
   function make() {
-    const sent: Array<{ at: number; e: EventBody }> = [];
+    const sent: Array<{ at: number; e: ProgressBody }> = [];
     const timers = { setTimeout: (f: () => void, ms: number) => setTimeout(f, ms), clearTimeout: (h: unknown) => clearTimeout(h as number), now: () => Date.now() };
     const box = new Outbox((e) => sent.push({ at: Date.now(), e }), 100, timers);
     return { sent, box };

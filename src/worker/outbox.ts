@@ -1,4 +1,4 @@
-import { encodeMetricBatch, type EventBody, type MetricPoint, type Progress } from './protocol';
+import { encodeMetricBatch, type MetricPoint, type Progress, type ProgressBody } from './protocol';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -25,7 +25,7 @@ export class Outbox {
   private lastFlush = -Infinity;
 
   constructor(
-    private readonly send: (event: EventBody) => void,
+    private readonly send: (event: ProgressBody) => void,
     readonly intervalMs = 100,
     private readonly timers: Timers = realTimers,
   ) {}

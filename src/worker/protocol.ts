@@ -5,27 +5,32 @@
  * (see `transferablesOf`). Imported by both sides, so it imports only types
  * (erased at build time): the page bundle gets no data or model code from here.
  *
- * Version 2 added the dataset commands (loadBuiltin, upload, configureData),
- * `predict`, the model spec in RunConfig, and the dataset, data progress,
- * data error, evaluation and prediction events; later additions (same
- * version, new types only): `export`, `compareVariants`, `importModel`,
- * `predict` with `model: 'imported'`, `previewAugmentation`, and the `exported`, `variants`,
- * `imported`, `exportError` and `augmentationPreview` events.
+ * One command, one reply: every command carries an id and the worker answers
+ * it exactly once, with `{ type: 'reply', id, ok: true, result }` (the
+ * result's type is `CommandResults[command type]`) or `{ ok: false, error }`.
+ * While a command runs, the worker may send progress events carrying the same
+ * id (a run's status, backend, metrics, progress and log lines; a load's parse
+ * progress). A training run is one long `start` command; pause, resume and
+ * stop are short commands of their own.
+ *
+ * Version 3: replies carry results, and the separate result events of
+ * version 2 (dataset, dataError, evaluation, prediction, exported, variants,
+ * imported, exportError, augmentationPreview, result, error) are gone.
  */
 import type { AugmentationSpec } from '../data/images/augment';
+import type { DataIssue } from '../data/errors';
 import type { ModelSpec } from '../models/spec';
-import type { BuiltinRequest, DataChoices, DataFailure, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, ThumbnailData, UploadFile, UploadOptions } from './protocol-data';
+import type { BuiltinRequest, DataChoices, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, ThumbnailData, UploadFile, UploadOptions } from './protocol-data';
 import type { ExportRequest, ExportedFile, ImportReport, VariantsReport } from './protocol-export';
 
 export type * from './protocol-data';
 export type { AugmentationSpec };
 export type * from './protocol-export';
 
-export const PROTOCOL_VERSION = 2 as const;
+export const PROTOCOL_VERSION = 3 as const;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 export type RunStatus = 'idle' | 'preparing' | 'compiling' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
-export const RUN_STATUSES: readonly RunStatus[] = ['idle', 'preparing', 'compiling', 'training', 'paused', 'finished', 'stopped', 'failed'];
 /** Statuses during which a run holds the worker (a new start is refused). */
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['preparing', 'compiling', 'training', 'paused'];
 
@@ -87,6 +92,13 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
+  /** A data error's file, row, column and what was expected (see DataError.toIssue). */
+  issue?: DataIssue;
+}
+
+/** An error rebuilt on the page from a reply: the worker's name, message and stack, and a data error's issue. */
+export interface WorkerError extends Error {
+  issue?: DataIssue;
 }
 
 export interface AdapterReport {
@@ -148,6 +160,8 @@ export interface RunResult {
   durationMs: number;
   steps: number;
   epochs: number;
+  /** The held-out evaluation of a finished run (null when stopped, or without held-out rows). */
+  evaluation: Evaluation | null;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -155,6 +169,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 // ----- commands: page → worker ------------------------------------------------
 
 export type CommandBody =
+  /** A whole training run: progress events stream under the command's id; the reply comes when the run ends. */
   | { type: 'start'; runId: string; config: RunConfig }
   | { type: 'loadBuiltin'; request: BuiltinRequest }
   | { type: 'upload'; files: UploadFile[]; options?: UploadOptions }
@@ -163,7 +178,7 @@ export type CommandBody =
   | { type: 'predict'; input: PredictInput; model?: 'run' | 'imported' }
   | { type: 'export'; request: ExportRequest }
   | { type: 'compareVariants' }
-  /** A few training images of the loaded dataset, as loaded and augmented (answered by `augmentationPreview`). */
+  /** A few training images of the loaded dataset, as loaded and augmented. */
   | { type: 'previewAugmentation'; augmentation: AugmentationSpec; seed: number }
   /** A bundle zip, or model.json and its shards (bytes transferred). */
   | { type: 'importModel'; files: UploadFile[] }
@@ -172,52 +187,69 @@ export type CommandBody =
   | { type: 'stop' }
   | { type: 'ping' };
 
-/** A command with its request id; the worker answers each with one `reply` event of the same id. */
+/** A command with its request id; the worker answers each with exactly one `reply` of the same id. */
 export type Command = CommandBody & { v: ProtocolVersion; id: number };
 export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<CommandBody, { type: T }>;
+
+/** What each command's reply carries when it succeeds. */
+export interface CommandResults {
+  start: RunResult;
+  loadBuiltin: DatasetReport;
+  upload: DatasetReport;
+  configureData: DatasetReport;
+  predict: Prediction;
+  export: ExportedFile;
+  compareVariants: VariantsReport;
+  previewAugmentation: AugmentationPreview;
+  importModel: ImportReport;
+  pause: null;
+  resume: null;
+  stop: null;
+  ping: null;
+}
+export type ResultOf<T extends CommandType> = CommandResults[T];
 
 export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 
-export type EventBody =
-  | { type: 'ready' }
-  | { type: 'reply'; id: number; ok: true }
-  | { type: 'reply'; id: number; ok: false; error: SerializedError }
+/**
+ * What a command reports while it runs (a run's status, backend, metrics and
+ * progress; a load's parse progress; log lines). Each carries the id of the
+ * command it belongs to, or null when it belongs to none (the worker's own
+ * status when it starts, a warning after a run ended).
+ */
+export type ProgressBody =
   | { type: 'status'; runId: string | null; status: RunStatus }
   | { type: 'backend'; runId: string; backend: BackendReport }
   | { type: 'metrics'; runId: string; batch: MetricBatch }
   | { type: 'progress'; runId: string; progress: Progress }
   | { type: 'log'; runId: string | null; level: LogLevel; message: string }
-  | { type: 'result'; runId: string; result: RunResult }
-  | { type: 'error'; runId: string | null; error: SerializedError }
-  /** Data commands: `requestId` is the command's id. */
-  | { type: 'dataProgress'; requestId: number; progress: DataProgress }
-  | { type: 'dataset'; requestId: number; report: DatasetReport }
-  | { type: 'dataError'; requestId: number; failure: DataFailure }
-  | { type: 'evaluation'; runId: string; evaluation: Evaluation }
-  | { type: 'prediction'; requestId: number; prediction: Prediction }
-  | { type: 'augmentationPreview'; requestId: number; preview: AugmentationPreview | null; error?: SerializedError }
-  /** Export commands: `requestId` is the command's id. */
-  | { type: 'exported'; requestId: number; file: ExportedFile }
-  | { type: 'variants'; requestId: number; report: VariantsReport }
-  | { type: 'imported'; requestId: number; report: ImportReport }
-  | { type: 'exportError'; requestId: number; error: SerializedError };
+  | { type: 'dataProgress'; progress: DataProgress };
+export type ProgressType = ProgressBody['type'];
+
+export type ReplyBody =
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: SerializedError };
+
+export type EventBody = { type: 'ready' } | ReplyBody | (ProgressBody & { id: number | null });
 
 export type WorkerEvent = EventBody & { v: ProtocolVersion };
+export type ProgressEvent = Extract<WorkerEvent, { type: ProgressType }>;
 export type EventType = WorkerEvent['type'];
 
-export const EVENT_TYPES = [
-  'ready', 'reply', 'status', 'backend', 'metrics', 'progress', 'log', 'result', 'error', 'dataProgress', 'dataset', 'dataError', 'evaluation', 'prediction',
-  'augmentationPreview', 'exported', 'variants', 'imported', 'exportError',
-] as const satisfies readonly EventType[];
+export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'log', 'dataProgress'] as const satisfies readonly ProgressType[];
+export const EVENT_TYPES = ['ready', 'reply', ...PROGRESS_TYPES] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.
 type Missing<U, L extends readonly unknown[]> = Exclude<U, L[number]>;
 const allCommandsListed: Missing<CommandType, typeof COMMAND_TYPES> extends never ? true : false = true;
 const allEventsListed: Missing<EventType, typeof EVENT_TYPES> extends never ? true : false = true;
+const allResultsListed: Exclude<CommandType, keyof CommandResults> extends never ? true : false = true;
 void allCommandsListed;
 void allEventsListed;
+void allResultsListed;
 
 // ----- helpers ---------------------------------------------------------------------
 
@@ -231,16 +263,19 @@ export function serializeError(err: unknown): SerializedError {
   if (err instanceof Error) {
     const out: SerializedError = { name: err.name || 'Error', message: err.message };
     if (err.stack) out.stack = err.stack;
+    const issue = (err as { toIssue?: () => DataIssue }).toIssue;
+    if (typeof issue === 'function') out.issue = issue.call(err);
     return out;
   }
   return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
 }
 
-/** Rebuilds an Error on the receiving side, keeping the worker's name and stack. */
-export function deserializeError(e: SerializedError): Error {
-  const err = new Error(e.message);
+/** Rebuilds an Error on the receiving side, keeping the worker's name, stack and data issue. */
+export function deserializeError(e: SerializedError): WorkerError {
+  const err: WorkerError = new Error(e.message);
   err.name = e.name;
   if (e.stack) err.stack = e.stack;
+  if (e.issue) err.issue = e.issue;
   return err;
 }
 
@@ -273,16 +308,22 @@ export function decodeMetricBatch(batch: MetricBatch): MetricPoint[] {
   return out;
 }
 
-/** The buffers to transfer (not copy) with an event. */
+/** The buffers to transfer (not copy) with an event: metric columns, a run's evaluation arrays, an exported file. */
 export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
   if (event.type === 'metrics') {
     const { nameIndex, steps, values } = event.batch;
     return [nameIndex.buffer as ArrayBuffer, steps.buffer as ArrayBuffer, values.buffer as ArrayBuffer];
   }
-  if (event.type === 'evaluation' && event.evaluation.actual && event.evaluation.predicted) {
-    return [event.evaluation.actual.buffer as ArrayBuffer, event.evaluation.predicted.buffer as ArrayBuffer];
-  }
-  if (event.type === 'exported') return [event.file.bytes];
+  if (event.type === 'reply' && event.ok) return resultTransferables(event.result);
+  return [];
+}
+
+function resultTransferables(result: unknown): ArrayBuffer[] {
+  const r = result as Partial<RunResult & ExportedFile> | null;
+  if (typeof r !== 'object' || r === null) return [];
+  if (r.bytes instanceof ArrayBuffer) return [r.bytes];
+  const ev = r.evaluation;
+  if (ev?.actual && ev.predicted) return [ev.actual.buffer as ArrayBuffer, ev.predicted.buffer as ArrayBuffer];
   return [];
 }
 

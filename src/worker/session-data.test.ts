@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Harness } from './session-fixture';
-import type { WorkerEvent } from './protocol';
+import { Harness, commandResult as result } from './session-fixture';
+import type { CommandBody, SerializedError } from './protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -11,16 +11,11 @@ beforeAll(async () => {
 
 const enc = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 
-/** Sends a command and waits for its dataset, dataError or prediction event. */
-async function result(h: Harness, body: Parameters<Harness['send']>[0]): Promise<WorkerEvent> {
-  const id = h.send(body);
-  expect(h.reply(id).ok).toBe(true);
-  for (let i = 0; i < 2000; i++) {
-    const e = h.events.map((r) => r.event).find((ev) => (ev.type === 'dataset' || ev.type === 'dataError' || ev.type === 'prediction') && ev.requestId === id);
-    if (e) return e;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`no result for command ${id}`);
+/** Sends a command expected to fail and returns the error its reply carries. */
+async function failure(h: Harness, body: CommandBody): Promise<SerializedError> {
+  const r = await h.reply(h.send(body));
+  if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r.result)}`);
+  return r.error;
 }
 
 const goodCsv = 'size;colour;price;kind\n1,5;red;10;a\n2;blue;12;b\n3;red;9;a\n4;green;15;b\n5;red;11;a\n6;blue;13;b\n7;red;10;a\n8;blue;14;b\n9;red;12;a\n10;green;16;b\n';
@@ -28,8 +23,8 @@ const goodCsv = 'size;colour;price;kind\n1,5;red;10;a\n2;blue;12;b\n3;red;9;a\n4
 describe('TrainingSession: datasets', () => {
   it('loads a built-in table and reports columns, preview, target and class balance as plain data', async () => {
     const h = new Harness();
-    const e = await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
-    if (e.type !== 'dataset') throw new Error(JSON.stringify(e));
+    const report = await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
+    const e = { report };
     expect(e.report).toMatchObject({ name: 'iris', kind: 'table', task: 'classification', rows: 150, inputShape: [4] });
     expect(e.report.table!.columns.map((c) => c.name)).toContain('species');
     expect(e.report.table!.preview.length).toBeGreaterThan(0);
@@ -40,23 +35,19 @@ describe('TrainingSession: datasets', () => {
   it('parses an uploaded CSV, re-encodes for another target, and keeps the dataset when a load fails', async () => {
     const h = new Harness();
     const ok = await result(h, { type: 'upload', files: [{ path: 'shop.csv', bytes: enc(goodCsv) }] });
-    if (ok.type !== 'dataset') throw new Error(JSON.stringify(ok));
-    expect(ok.report.table!.target).toBe('kind');
-    expect(ok.report.table!.columns.find((c) => c.name === 'colour')!.type).toBe('categorical');
+    expect(ok.table!.target).toBe('kind');
+    expect(ok.table!.columns.find((c) => c.name === 'colour')!.type).toBe('categorical');
 
-    const bad = await result(h, { type: 'upload', files: [{ path: 'bad.csv', bytes: enc('a,b,c\n1,2,3\n4,5\n6,7,8\n') }] });
-    if (bad.type !== 'dataError') throw new Error(JSON.stringify(bad));
-    expect(bad.failure.issue).toMatchObject({ file: 'bad.csv', row: 3 });
-    expect(bad.failure.message).toMatch(/file "bad\.csv", row 3/);
+    const bad = await failure(h, { type: 'upload', files: [{ path: 'bad.csv', bytes: enc('a,b,c\n1,2,3\n4,5\n6,7,8\n') }] });
+    expect(bad.issue).toMatchObject({ file: 'bad.csv', row: 3 });
+    expect(bad.message).toMatch(/file "bad\.csv", row 3/);
     expect(h.session.data.current!.dataset.name).toBe('shop.csv');
 
     const regression = await result(h, { type: 'configureData', choices: { target: 'price', task: 'regression', validation: 0.3, test: 0 } });
-    if (regression.type !== 'dataset') throw new Error(JSON.stringify(regression));
-    expect(regression.report).toMatchObject({ task: 'regression', splits: { validation: 3, test: 0 } });
+    expect(regression).toMatchObject({ task: 'regression', splits: { validation: 3, test: 0 } });
 
-    const oneClass = await result(h, { type: 'upload', files: [{ path: 'one.csv', bytes: enc('x,y\n1,a\n2,a\n3,a\n') }] });
-    expect(oneClass.type).toBe('dataError');
-    if (oneClass.type === 'dataError') expect(oneClass.failure.message).toMatch(/column "y".*only one class/);
+    const oneClass = await failure(h, { type: 'upload', files: [{ path: 'one.csv', bytes: enc('x,y\n1,a\n2,a\n3,a\n') }] });
+    expect(oneClass.message).toMatch(/column "y".*only one class/);
     expect(h.session.data.current!.report.task).toBe('regression');
   });
 });
@@ -67,46 +58,37 @@ describe('TrainingSession: evaluation and predictions', () => {
     await result(h, { type: 'loadBuiltin', request: { name: 'gaussians', noise: 0.1 } });
     await h.run('g', { dataset: 'gaussians', accelerator: 'cpu', maxEpochs: 20, seed: 1 });
     expect(h.statuses('g').at(-1)).toBe('finished');
-    const [ev] = h.ofType('evaluation', 'g');
-    const evaluation = ev!.evaluation;
+    const evaluation = h.result('g')!.evaluation!;
     const total = evaluation.confusion!.flat().reduce((a, b) => a + b, 0);
     expect(total).toBe(evaluation.count);
     expect(evaluation.count).toBe(h.session.data.current!.dataset.splits.validation.length);
     expect(evaluation.perClass!.map((c) => c.support).reduce((a, b) => a + b, 0)).toBe(total);
     expect(evaluation.metrics.test_acc).toBeGreaterThan(0.8);
     expect(evaluation.samples.every((s) => s.row && s.row.length === 2)).toBe(true);
-    // The evaluation arrives before the run's final status.
-    const order = h.events.map((r) => r.event.type);
-    expect(order.indexOf('evaluation')).toBeLessThan(order.lastIndexOf('status'));
 
-    const p = await result(h, { type: 'predict', input: { kind: 'features', values: { x1: '0.5', x2: '0.5' } } });
-    if (p.type !== 'prediction') throw new Error(JSON.stringify(p));
-    expect(p.prediction.probabilities).toHaveLength(2);
-    expect(p.prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    const prediction = await result(h, { type: 'predict', input: { kind: 'features', values: { x1: '0.5', x2: '0.5' } } });
+    expect(prediction.probabilities).toHaveLength(2);
+    expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
   it('MNIST: samples carry thumbnails and a drawing is classified into one of ten digits', async () => {
     const h = new Harness();
     const loaded = await result(h, { type: 'loadBuiltin', request: { name: 'mnist' } });
-    if (loaded.type !== 'dataset') throw new Error(JSON.stringify(loaded));
-    expect(loaded.report.image!.thumbnails.length).toBe(40);
+    expect(loaded.image!.thumbnails.length).toBe(40);
     await h.run('m', { dataset: 'mnist', accelerator: 'cpu', maxEpochs: 1, limitTrainBatches: 20 });
-    const evaluation = h.ofType('evaluation', 'm')[0]!.evaluation;
+    const evaluation = h.result('m')!.evaluation!;
     expect(evaluation.confusion).toHaveLength(10);
     expect(evaluation.samples[0]!.thumbnail).toMatchObject({ width: 28, height: 28 });
     const rgba = new Uint8ClampedArray(56 * 56 * 4);
     for (let i = 0; i < 56 * 56; i++) rgba[i * 4 + 3] = 255;
     for (let y = 10; y < 46; y++) for (const x of [27, 28]) rgba.fill(255, (y * 56 + x) * 4, (y * 56 + x) * 4 + 3);
-    const p = await result(h, { type: 'predict', input: { kind: 'pixels', width: 56, height: 56, rgba } });
-    if (p.type !== 'prediction') throw new Error(JSON.stringify(p));
-    expect(p.prediction.labels).toHaveLength(10);
-    expect(p.prediction.predicted).toBeGreaterThanOrEqual(0);
+    const prediction = await result(h, { type: 'predict', input: { kind: 'pixels', width: 56, height: 56, rgba } });
+    expect(prediction.labels).toHaveLength(10);
+    expect(prediction.predicted).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
-  it('predict before any run is refused with what to do', () => {
+  it('predict before any run is refused with what to do', async () => {
     const h = new Harness();
-    const r = h.reply(h.send({ type: 'predict', input: { kind: 'features', values: {} } }));
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/train one first/);
+    expect((await failure(h, { type: 'predict', input: { kind: 'features', values: {} } })).message).toMatch(/train one first/);
   });
 });

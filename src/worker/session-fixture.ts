@@ -1,5 +1,5 @@
 // Test helpers for session tests (Node): a session whose posted events are recorded.
-import { decodeMetricBatch, PROTOCOL_VERSION, type Command, type CommandBody, type MetricPoint, type RunConfig, type RunStatus, type WorkerEvent } from './protocol';
+import { decodeMetricBatch, deserializeError, PROTOCOL_VERSION, type Command, type CommandBody, type MetricPoint, type ResultOf, type RunConfig, type RunResult, type RunStatus, type SerializedError, type WorkerEvent } from './protocol';
 import type { WorkerLike } from './client';
 import { TrainingSession, type SessionOptions } from './session';
 import type { ReadFile } from '../data';
@@ -30,6 +30,7 @@ export class Harness {
   readonly events: Recorded[] = [];
   readonly session: TrainingSession;
   private nextId = 1;
+  private readonly startIds = new Map<string, number>();
   private listeners: Array<(e: WorkerEvent) => void> = [];
 
   constructor(opts: Partial<SessionOptions> = {}) {
@@ -46,14 +47,43 @@ export class Harness {
 
   send(body: CommandBody): number {
     const id = this.nextId++;
+    if (body.type === 'start') this.startIds.set(body.runId, id);
     this.session.handle({ ...body, v: PROTOCOL_VERSION, id } as Command);
     return id;
   }
 
-  reply(id: number): Extract<WorkerEvent, { type: 'reply' }> {
+  /** The reply to command `id`, if it came. */
+  findReply(id: number): Extract<WorkerEvent, { type: 'reply' }> | null {
     const r = this.events.find((e) => e.event.type === 'reply' && e.event.id === id)?.event;
-    if (!r || r.type !== 'reply') throw new Error(`no reply to command ${id}`);
-    return r;
+    return r && r.type === 'reply' ? r : null;
+  }
+
+  /** Waits for the reply to command `id`. */
+  async reply(id: number, timeoutMs = 20_000): Promise<Extract<WorkerEvent, { type: 'reply' }>> {
+    const t0 = performance.now();
+    for (;;) {
+      const r = this.findReply(id);
+      if (r) return r;
+      if (performance.now() - t0 > timeoutMs) throw new Error(`no reply to command ${id}`);
+      await sleep(2);
+    }
+  }
+
+  /** How many replies command `id` got (exactly one, once it has settled). */
+  replies(id: number): number {
+    return this.events.filter((e) => e.event.type === 'reply' && e.event.id === id).length;
+  }
+
+  /** The result of run `runId` (its start command's reply), or null when it failed or has not ended. */
+  result(runId: string): RunResult | null {
+    const r = this.findReply(this.startIds.get(runId) ?? -1);
+    return r?.ok ? (r.result as RunResult) : null;
+  }
+
+  /** The error that failed run `runId` (its start command's reply), or null. */
+  runError(runId: string): SerializedError | null {
+    const r = this.findReply(this.startIds.get(runId) ?? -1);
+    return r && !r.ok ? r.error : null;
   }
 
   /** Calls `fn` on every later event (synchronously, inside the session's post). */
@@ -78,24 +108,21 @@ export class Harness {
       .filter((e): e is Extract<WorkerEvent, { type: T }> => e.type === type && (runId === undefined || (e as { runId?: unknown }).runId === runId));
   }
 
+  /** Runs `runId` to its end (finished, stopped or failed); throws when the start is refused outright. */
   async run(runId: string, config: RunConfig = tinyConfig): Promise<void> {
     const id = this.send({ type: 'start', runId, config });
-    if (!this.reply(id).ok) throw new Error(`start ${runId} was refused`);
+    const accepted = this.statuses(runId).includes('preparing');
+    const reply = await this.reply(id, 120_000);
+    if (!accepted && !reply.ok) throw new Error(`start ${runId} was refused: ${reply.error.message}`);
     await this.session.whenIdle();
   }
 }
 
-/** Sends a command and waits for the event carrying its id (export, import, data and prediction results). */
-export async function commandResult(h: Harness, body: CommandBody): Promise<WorkerEvent> {
-  const id = h.send(body);
-  const r = h.reply(id);
-  if (!r.ok) throw new Error(`refused: ${r.error.message}`);
-  for (let i = 0; i < 4000; i++) {
-    const e = h.events.map((x) => x.event).find((ev) => 'requestId' in ev && ev.requestId === id && ev.type !== 'dataProgress');
-    if (e) return e;
-    await sleep(5);
-  }
-  throw new Error(`no result for command ${id}`);
+/** Sends a command and waits for its reply: its result, or its error thrown (with the worker's name and data issue). */
+export async function commandResult<B extends CommandBody>(h: Harness, body: B): Promise<ResultOf<B['type']>> {
+  const r = await h.reply(h.send(body), 60_000);
+  if (!r.ok) throw deserializeError(r.error);
+  return r.result as ResultOf<B['type']>;
 }
 
 export function sleep(ms: number): Promise<void> {

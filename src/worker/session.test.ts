@@ -32,13 +32,16 @@ describe('TrainingSession: a run from start to finish', () => {
     // Warm-up steps carry no speed: it would mix shader compilation into throughput.
     expect(progress.filter((p) => p.compileMs === null).every((p) => p.samplesPerSec === 0 && p.etaSeconds === null)).toBe(true);
 
-    const [result] = h.ofType('result', 'r1');
-    expect(result!.result.status).toBe('finished');
-    expect(result!.result.steps).toBe(12);
-    expect(result!.result.metrics.train_loss).toBeGreaterThan(0);
-    // The result comes before the final status, so the page has the numbers when it shows "finished".
-    const order = h.events.map((r) => r.event.type);
-    expect(order.lastIndexOf('result')).toBeLessThan(order.lastIndexOf('status'));
+    const result = h.result('r1');
+    expect(result!.status).toBe('finished');
+    expect(result!.steps).toBe(12);
+    expect(result!.metrics.train_loss).toBeGreaterThan(0);
+    // The run is one call: its progress events carry the start's id, and its one reply comes last.
+    const startId = h.events.find((r) => r.event.type === 'status' && r.event.runId === 'r1')!.event as { id: number | null };
+    const mine = h.events.filter((r) => 'id' in r.event && r.event.id === startId.id).map((r) => r.event.type);
+    expect(mine.at(-1)).toBe('reply');
+    expect(mine.filter((t) => t === 'reply')).toHaveLength(1);
+    expect(mine).toEqual(expect.arrayContaining(['status', 'backend', 'metrics', 'progress', 'log']));
   });
 
   it('posts every logged value, in batches no closer than the interval', async () => {
@@ -85,11 +88,11 @@ describe('TrainingSession: errors', () => {
     const h = new Harness();
     await h.run('bad', { ...tinyConfig, detectAnomaly: true, debug: { injectNaNAtStep: 5 } });
     expect(h.statuses('bad').slice(-1)).toEqual(['failed']);
-    const [err] = h.ofType('error', 'bad');
-    expect(err!.error.message).toMatch(/detectAnomaly: the loss is NaN/);
-    expect(err!.error.name).toBe('Error');
-    expect(err!.error.stack).toBeTruthy();
-    expect(h.ofType('result', 'bad')).toEqual([]);
+    const err = h.runError('bad');
+    expect(err!.message).toMatch(/detectAnomaly: the loss is NaN/);
+    expect(err!.name).toBe('Error');
+    expect(err!.stack).toBeTruthy();
+    expect(h.result('bad')).toBeNull();
     // Values read back before the failure reached the page; none from the NaN step on.
     expect(h.points('bad').every((p) => p.step < 5)).toBe(true);
 
@@ -101,7 +104,7 @@ describe('TrainingSession: errors', () => {
     const h = new Harness();
     await h.run('x', { ...tinyConfig, dataset: 'nope' });
     expect(h.statuses('x')).toEqual(['preparing', 'failed']);
-    expect(h.ofType('error', 'x')[0]!.error.message).toMatch(/^`name` must be a built-in dataset \("mnist", .*"gaussians"\), got "nope"$/);
+    expect(h.runError('x')!.message).toMatch(/^`name` must be a built-in dataset \("mnist", .*"gaussians"\), got "nope"$/);
   });
 
   it('an error thrown by the data builder fails the run; the session stays usable', async () => {
@@ -115,7 +118,7 @@ describe('TrainingSession: errors', () => {
       },
     });
     await h.run('e1');
-    expect(h.ofType('error', 'e1')[0]!.error).toMatchObject({ name: 'TypeError', message: 'corrupt file' });
+    expect(h.runError('e1')).toMatchObject({ name: 'TypeError', message: 'corrupt file' });
     await h.run('e2');
     expect(h.statuses('e2').slice(-1)).toEqual(['finished']);
   });
@@ -124,19 +127,20 @@ describe('TrainingSession: errors', () => {
     const h = new Harness();
     await h.run('gpu', { ...tinyConfig, accelerator: 'webgpu' });
     expect(h.statuses('gpu').slice(-1)).toEqual(['failed']);
-    expect(h.ofType('error', 'gpu')[0]!.error.message).toMatch(/accelerator 'webgpu' cannot be used: no navigator.gpu/);
+    expect(h.runError('gpu')!.message).toMatch(/accelerator 'webgpu' cannot be used: no navigator.gpu/);
   });
 
   it('refuses a second start while a run is active', async () => {
     const h = new Harness();
     const first = h.send({ type: 'start', runId: 'one', config: { ...tinyConfig, maxSteps: 200, maxEpochs: 1 } });
     const second = h.send({ type: 'start', runId: 'two', config: tinyConfig });
-    expect(h.reply(first).ok).toBe(true);
-    const r = h.reply(second);
+    const r = await h.reply(second);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/a run is already active \(one, status preparing\)/);
     h.send({ type: 'stop' });
     await h.session.whenIdle();
+    const done = await h.reply(first);
+    expect(done.ok && (done.result as { status: string }).status).toBe('stopped');
     expect(h.statuses('two')).toEqual([]);
   });
 });

@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // module (the '@tensorflow/tfjs' bundle imports it, a worker built on tfjs-core alone must).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
-import { isDataError, type ImageDecoder, type ReadFile } from '../data';
+import type { ImageDecoder, ReadFile } from '../data';
 import { DataSession } from './data-session';
-import { ExportSession, type FineTuneSource, type RunOutcome } from './export-session';
+import { ExportSession, type RunOutcome } from './export-session';
+import { ImportSession, type FineTuneSource } from './import-session';
 import type { LoadedData } from './dataset-report';
 import { buildEvaluation, encodeInput, predictOne, predictRows } from './evaluate';
 import { RunControl, macrotaskYield } from './control';
@@ -18,24 +19,41 @@ import { Outbox, realTimers, type Timers } from './outbox';
 import {
   ACTIVE_STATUSES,
   PROTOCOL_VERSION,
-  assertNever,
   parseCommand,
   serializeError,
   transferablesOf,
   type BackendReport,
   type Command,
-  type DataFailure,
-  type DataProgress,
+  type CommandOf,
+  type CommandType,
+  type DatasetReport,
+  type Evaluation,
   type EventBody,
-  type PredictInput,
   type LogLevel,
+  type ProgressBody,
+  type ResultOf,
   type RunConfig,
+  type RunResult,
   type RunStatus,
+  type SerializedError,
   type WorkerEvent,
 } from './protocol';
 import { RunReporter, StreamLogger, stepNames } from './reporter';
 import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
+
+/** What a command's handler can do besides returning its result. */
+export interface HandlerContext {
+  /** The command's id. */
+  id: number;
+  /** Sends a progress event carrying the command's id. */
+  progress(body: ProgressBody): void;
+  log(level: LogLevel, message: string): void;
+}
+
+/** Answers one command type: its reply's result, or a thrown error (the reply's error). */
+export type Handler<T extends CommandType> = (cmd: CommandOf<T>, ctx: HandlerContext) => ResultOf<T> | Promise<ResultOf<T>>;
+export type Handlers = { [T in CommandType]: Handler<T> };
 
 export interface SessionOptions {
   /** Sends an event to the page (in the worker: `postMessage(event, transfer)`). */
@@ -80,6 +98,10 @@ export class TrainingSession {
   /** The last finished or stopped run's backend, time and test metrics (for model cards). */
   lastOutcome: RunOutcome | null = null;
   private control: RunControl | null = null;
+  /** The id of the `start` command of the run in progress: its progress events carry it. */
+  private runCallId: number | null = null;
+  /** `start` commands not answered yet. */
+  private readonly startReplies = new Set<Promise<void>>();
   private running: Promise<void> | null = null;
   private readonly outbox: Outbox;
   private readonly yieldToEventLoop: () => Promise<void>;
@@ -87,6 +109,7 @@ export class TrainingSession {
   private readonly watchedDevices = new WeakSet<object>();
   readonly data: DataSession;
   readonly exporter: ExportSession;
+  readonly importer: ImportSession;
 
   constructor(private readonly opts: SessionOptions) {
     this.timers = opts.timers ?? realTimers;
@@ -95,167 +118,136 @@ export class TrainingSession {
       ...(opts.decodeImage ? { decodeImage: opts.decodeImage } : {}),
       now: () => this.timers.now(),
     });
-    this.exporter = new ExportSession({
-      ...(opts.loadRuntime ? { loadRuntime: opts.loadRuntime } : {}),
-      ...(opts.decodeImage ? { decodeImage: opts.decodeImage } : {}),
-    });
+    this.exporter = new ExportSession(opts.loadRuntime ? { loadRuntime: opts.loadRuntime } : {});
+    this.importer = new ImportSession(opts.decodeImage ? { decodeImage: opts.decodeImage } : {});
     this.outbox = new Outbox((e) => this.send(e), opts.postIntervalMs ?? 100, this.timers);
     this.yieldToEventLoop = opts.yieldToEventLoop ?? macrotaskYield();
   }
 
   /** Tells the page the worker is up and which protocol it speaks. */
   announce(): void {
-    this.send({ type: 'ready' });
-    this.send({ type: 'status', runId: null, status: this.status });
+    this.post({ type: 'ready' });
+    this.send({ type: 'status', runId: null, status: this.status }, null);
   }
 
-  /** Resolves when the current run (if any) has ended. */
+  /** Resolves when the current run (if any) has ended and its `start` has been answered. */
   async whenIdle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.startReplies.size > 0) {
+      await this.running;
+      await Promise.all(this.startReplies);
+    }
   }
 
-  /** Handles one message from the page; answers every command with a `reply`. */
+  /** Handles one message from the page: every command is answered with exactly one `reply`. */
   handle(data: unknown): void {
     let cmd: Command;
     try {
       cmd = parseCommand(data);
     } catch (err) {
       const id = (data as { id?: unknown } | null)?.id;
-      if (typeof id === 'number') this.send({ type: 'reply', id, ok: false, error: serializeError(err) });
-      else this.send({ type: 'error', runId: null, error: serializeError(err) });
+      if (typeof id === 'number') this.reply(id, { ok: false, error: serializeError(err) });
+      else this.log('error', `a message the worker cannot read was ignored: ${(err as Error).message}`, null);
       return;
     }
+    const settled = this.execute(cmd);
+    if (cmd.type === 'start') {
+      this.startReplies.add(settled);
+      void settled.finally(() => this.startReplies.delete(settled));
+    }
+  }
+
+  private async execute(cmd: Command): Promise<void> {
+    const handler = this.handlers[cmd.type] as Handler<CommandType>;
+    const ctx: HandlerContext = {
+      id: cmd.id,
+      progress: (body) => this.send(body, cmd.id),
+      log: (level, message) => this.log(level, message, cmd.id),
+    };
     try {
-      this.dispatch(cmd);
-      this.send({ type: 'reply', id: cmd.id, ok: true });
-      this.dispatchData(cmd);
+      const result = await handler(cmd as never, ctx);
+      this.reply(cmd.id, { ok: true, result });
     } catch (err) {
-      this.send({ type: 'reply', id: cmd.id, ok: false, error: serializeError(err) });
+      this.reply(cmd.id, { ok: false, error: serializeError(err) });
     }
   }
 
-  private dispatch(cmd: Command): void {
-    switch (cmd.type) {
-      case 'start':
-        this.start(cmd.runId, cmd.config);
-        return;
-      case 'pause':
-        this.requireRun('pause').pause();
-        return;
-      case 'resume':
-        if (!this.control?.pauseRequested && this.status !== 'paused') throw new Error(`\`resume\` needs a paused run; the status is ${this.status}`);
-        this.control?.resume();
-        return;
-      case 'stop':
-        // Idempotent: a stop that races the run's natural end is not an error.
-        this.control?.stop();
-        return;
-      case 'ping':
-        return;
-      case 'loadBuiltin':
-      case 'upload':
-      case 'configureData':
-        return; // accepted here; run by dispatchData after the reply
-      case 'previewAugmentation':
-        return; // run by dispatchData after the reply; a failure comes back in the preview event
-      case 'predict':
-        if (cmd.model === 'imported') return;
-        if (!this.lastRun?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error('`predict` needs a trained model: train one first (and wait for it to end)');
-        return;
-      case 'export':
-      case 'compareVariants':
-        if (!this.lastRun?.data || !this.lastOutcome || ACTIVE_STATUSES.includes(this.status)) {
-          throw new Error(`\`${cmd.type}\` needs a finished or stopped run; the status is ${this.status}`);
-        }
-        return;
-      case 'importModel':
-        if (ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`importModel\` waits for the run to end; the status is ${this.status}`);
-        return;
-      default:
-        assertNever(cmd, 'command');
+  /** One handler per command type; each returns the reply's result or throws its error. */
+  private readonly handlers = {
+    start: (cmd, ctx) => this.start(cmd.runId, cmd.config, ctx.id),
+    pause: () => {
+      this.requireRun('pause').pause();
+      return null;
+    },
+    resume: () => {
+      if (!this.control?.pauseRequested && this.status !== 'paused') throw new Error(`\`resume\` needs a paused run; the status is ${this.status}`);
+      this.control?.resume();
+      return null;
+    },
+    // Idempotent: a stop that races the run's natural end is not an error.
+    stop: () => {
+      this.control?.stop();
+      return null;
+    },
+    ping: () => null,
+    loadBuiltin: (cmd, ctx) => this.dataCommand(ctx, () => this.data.loadBuiltin(cmd.request)),
+    upload: (cmd, ctx) => this.dataCommand(ctx, () => this.data.upload(cmd.files, cmd.options, (progress) => ctx.progress({ type: 'dataProgress', progress }))),
+    configureData: (cmd, ctx) => this.dataCommand(ctx, async () => this.data.configure(cmd.choices)),
+    predict: async (cmd) => {
+      if (cmd.model === 'imported') {
+        await this.data.settled();
+        return this.importer.predictImported(cmd.input, this.data.current);
+      }
+      const run = this.lastRun;
+      if (!run?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error('`predict` needs a trained model: train one first (and wait for it to end)');
+      const x = await encodeInput(run.data.dataset, cmd.input, this.opts.decodeImage);
+      return predictOne(run.module, run.data.dataset, x);
+    },
+    previewAugmentation: async (cmd) => {
+      await this.data.settled();
+      if (!this.data.current) throw new Error('`previewAugmentation` needs a dataset; load one first');
+      return augmentationPreview(this.data.current, cmd.augmentation, cmd.seed);
+    },
+    export: async (cmd, ctx) => {
+      const { run, outcome } = this.exportable('export');
+      const file = await this.logFailure(ctx, 'export', () => this.exporter.export(run, outcome, cmd.request));
+      ctx.log('info', `exported ${file.fileName} (${file.bytes.byteLength} bytes)`);
+      return file;
+    },
+    compareVariants: (_cmd, ctx) => {
+      const { run } = this.exportable('compareVariants');
+      return this.logFailure(ctx, 'compareVariants', () => this.exporter.variants(run));
+    },
+    importModel: async (cmd, ctx) => {
+      if (ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`importModel\` waits for the run to end; the status is ${this.status}`);
+      await this.data.settled();
+      return this.logFailure(ctx, 'importModel', () => this.importer.import(cmd.files, this.data.current));
+    },
+  } satisfies Handlers;
+
+  /** A data command: queued behind earlier loads; a failure leaves the previous dataset loaded and is logged. */
+  private async dataCommand(ctx: HandlerContext, job: () => Promise<LoadedData>): Promise<DatasetReport> {
+    const loaded = await this.logFailure(ctx, null, () => this.data.enqueue(job));
+    return loaded.report;
+  }
+
+  private async logFailure<T>(ctx: HandlerContext, what: string | null, job: () => Promise<T>): Promise<T> {
+    try {
+      return await job();
+    } catch (err) {
+      const e = serializeError(err);
+      ctx.log('warn', `${what ? `${what}: ` : ''}${e.name}: ${e.message}`);
+      throw err;
     }
   }
 
-  /** Data commands and predictions run after their reply; their results come as events carrying the command's id. */
-  private dispatchData(cmd: Command): void {
-    const requestId = cmd.id;
-    const done = (loaded: LoadedData) => this.send({ type: 'dataset', requestId, report: loaded.report });
-    const failed = (err: unknown) => {
-      const failure: DataFailure = { ...serializeError(err) };
-      delete (failure as { stack?: string }).stack;
-      if (isDataError(err)) failure.issue = err.toIssue();
-      this.send({ type: 'dataError', requestId, failure });
-      this.log('warn', `${failure.name}: ${failure.message}`);
-    };
-    const progress = (p: DataProgress) => this.send({ type: 'dataProgress', requestId, progress: p });
-    switch (cmd.type) {
-      case 'loadBuiltin':
-        void this.data.enqueue(() => this.data.loadBuiltin(cmd.request)).then(done, failed);
-        return;
-      case 'upload':
-        void this.data.enqueue(() => this.data.upload(cmd.files, cmd.options, progress)).then(done, failed);
-        return;
-      case 'configureData':
-        void this.data.enqueue(async () => this.data.configure(cmd.choices)).then(done, failed);
-        return;
-      case 'predict':
-        void (cmd.model === 'imported' ? this.data.settled().then(() => this.exporter.predictImported(cmd.input, this.data.current)) : this.predict(cmd.input)).then(
-          (prediction) => this.send({ type: 'prediction', requestId, prediction }),
-          failed,
-        );
-        return;
-      case 'previewAugmentation':
-        void this.data
-          .settled()
-          .then(() => {
-            if (!this.data.current) throw new Error('`previewAugmentation` needs a dataset; load one first');
-            return augmentationPreview(this.data.current, cmd.augmentation, cmd.seed);
-          })
-          .then(
-            (preview) => this.send({ type: 'augmentationPreview', requestId, preview }),
-            (err: unknown) => this.send({ type: 'augmentationPreview', requestId, preview: null, error: serializeError(err) }),
-          );
-        return;
-      case 'export':
-      case 'compareVariants':
-      case 'importModel':
-        this.dispatchExport(cmd);
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Export commands run after their reply; a failure comes back as `exportError` with the command's id. */
-  private dispatchExport(cmd: Extract<Command, { type: 'export' | 'compareVariants' | 'importModel' }>): void {
-    const requestId = cmd.id;
-    const failed = (err: unknown) => {
-      const error = serializeError(err);
-      this.send({ type: 'exportError', requestId, error });
-      this.log('warn', `${cmd.type}: ${error.name}: ${error.message}`);
-    };
+  /** The last run, when it can be exported: it finished or was stopped, and no run is active. */
+  private exportable(what: string): { run: BuiltRun; outcome: RunOutcome } {
     const run = this.lastRun;
     const outcome = this.lastOutcome;
-    if (cmd.type === 'export') {
-      void this.exporter.export(run!, outcome!, cmd.request).then((file) => {
-        this.send({ type: 'exported', requestId, file });
-        this.log('info', `exported ${file.fileName} (${file.bytes.byteLength} bytes)`);
-      }, failed);
-    } else if (cmd.type === 'compareVariants') {
-      void this.exporter.variants(run!).then((report) => this.send({ type: 'variants', requestId, report }), failed);
-    } else {
-      void this.data
-        .settled()
-        .then(() => this.exporter.import(cmd.files, this.data.current))
-        .then((report) => this.send({ type: 'imported', requestId, report }), failed);
+    if (!run?.data || !outcome || ACTIVE_STATUSES.includes(this.status)) {
+      throw new Error(`\`${what}\` needs a finished or stopped run; the status is ${this.status}`);
     }
-  }
-
-  private async predict(input: PredictInput) {
-    const run = this.lastRun;
-    if (!run?.data) throw new Error('`predict` needs a trained model: train one first');
-    const x = await encodeInput(run.data.dataset, input, this.opts.decodeImage);
-    return predictOne(run.module, run.data.dataset, x);
+    return { run, outcome };
   }
 
   /** The run's dataset: the loaded one, or (nothing loaded yet) the built-in the config names. */
@@ -270,7 +262,8 @@ export class TrainingSession {
     return this.control;
   }
 
-  private start(runId: string, config: RunConfig): void {
+  /** A whole run: its progress streams under the `start` command's id; resolves when it ends. */
+  private start(runId: string, config: RunConfig, callId: number): Promise<RunResult> {
     if (typeof runId !== 'string' || runId === '') throw new Error(`\`runId\` must be a non-empty string, got ${JSON.stringify(runId)}`);
     if (this.running || ACTIVE_STATUSES.includes(this.status)) {
       throw new Error(`a run is already active (${this.runId}, status ${this.status}); stop it before starting another`);
@@ -278,14 +271,21 @@ export class TrainingSession {
     const control = new RunControl();
     this.control = control;
     this.runId = runId;
+    this.runCallId = callId;
     this.setStatus('preparing');
-    this.running = this.run(runId, config, control).finally(() => {
+    const run = this.run(runId, config, control);
+    this.running = run.then(
+      () => {},
+      () => {},
+    );
+    return run.finally(() => {
       this.running = null;
       this.control = null;
+      this.runCallId = null;
     });
   }
 
-  private async run(runId: string, config: RunConfig, control: RunControl): Promise<void> {
+  private async run(runId: string, config: RunConfig, control: RunControl): Promise<RunResult> {
     const t0 = this.timers.now();
     let from: FineTuneSource | null = null;
     try {
@@ -294,7 +294,7 @@ export class TrainingSession {
       // The checks that need no memory come first: a run refused here leaves the last model usable ("Try it").
       precheckRun(config, data);
       // Fine-tuning: the imported bundle's spec, and the data encoded with its preprocessing.
-      from = config.initFrom === 'imported' ? this.exporter.fineTuneSource(data) : null;
+      from = config.initFrom === 'imported' ? this.importer.fineTuneSource(data) : null;
       if (from) data = from.data;
       // The last run's tensors go before the new run's are made, so two runs never share the memory.
       this.releaseLastRun();
@@ -343,7 +343,7 @@ export class TrainingSession {
       await trainer.fit(built.module, { trainDataloaders: built.train, ...(built.val ? { valDataloaders: built.val } : {}) });
       if (control.failure) throw control.failure;
       const status = control.stopRequested ? 'stopped' : 'finished';
-      const testMetrics = status === 'finished' ? await this.evaluate(runId, built, trainer) : {};
+      const { metrics: testMetrics, evaluation } = status === 'finished' ? await this.evaluate(built, trainer) : { metrics: {}, evaluation: null };
       this.outbox.flush();
       const metrics = Object.fromEntries(Object.entries(trainer.callbackMetrics).filter(([, v]) => Number.isFinite(v)));
       const durationMs = this.timers.now() - t0;
@@ -355,33 +355,32 @@ export class TrainingSession {
         augmentation: built.augmentation ?? null,
         ...(from ? { startedFrom: from.source } : {}),
       };
-      this.send({ type: 'result', runId, result: { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch } });
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);
+      return { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch, evaluation };
     } catch (err) {
       from?.weights.forEach((w) => w.dispose());
       from = null;
       this.outbox.flush();
       const error = serializeError(err);
-      this.send({ type: 'error', runId, error });
       this.log('error', `${error.name}: ${error.message}`);
       this.setStatus('failed');
+      throw err;
     }
   }
 
   /** `trainer.test` on the held-out split, then the evaluation pass the Evaluate step shows. */
-  private async evaluate(runId: string, built: BuiltRun, trainer: Trainer): Promise<Record<string, number>> {
-    if (!built.test || !built.testSplit || !built.data) return {};
+  private async evaluate(built: BuiltRun, trainer: Trainer): Promise<{ metrics: Record<string, number>; evaluation: Evaluation | null }> {
+    if (!built.test || !built.testSplit || !built.data) return { metrics: {}, evaluation: null };
     const t0 = this.timers.now();
     const [results] = await trainer.test(built.module, { dataloaders: built.test });
     const metrics = Object.fromEntries(Object.entries(results ?? {}).filter(([k, v]) => k.startsWith('test_') && Number.isFinite(v)));
     const ds = built.data.dataset;
     const outputs = await predictRows(built.module, ds, ds.splits[built.testSplit]);
     const evaluation = buildEvaluation(built.data, built.testSplit, outputs, metrics);
-    this.send({ type: 'evaluation', runId, evaluation });
     const note = built.testSplit === 'validation' ? ' (no separate test split: the validation rows)' : '';
     this.log('info', `evaluated on ${evaluation.count} ${built.testSplit} rows${note} in ${Math.round(this.timers.now() - t0)} ms`);
-    return metrics;
+    return { metrics, evaluation };
   }
 
   /** Frees the previous run's data, weights and optimizer state. */
@@ -411,22 +410,34 @@ export class TrainingSession {
       const err = new Error(`the WebGPU device was lost (${info.reason ?? 'unknown'}): ${info.message ?? ''}; reload the page or choose another accelerator`);
       err.name = 'DeviceLostError';
       if (this.control === control) control.fail(err);
-      else this.log('warn', err.message);
+      else this.log('warn', err.message, null);
     });
   }
 
   private setStatus(status: RunStatus): void {
     this.status = status;
-    this.send({ type: 'status', runId: this.runId, status });
+    this.send({ type: 'status', runId: this.runId, status }, this.runCallId);
   }
 
-  private log(level: LogLevel, message: string): void {
-    this.send({ type: 'log', runId: this.runId, level, message });
+  /** A log line of the run in progress (or of the command `id`; null: of no command). */
+  private log(level: LogLevel, message: string, id: number | null = this.runCallId): void {
+    this.send({ type: 'log', runId: id === this.runCallId ? this.runId : null, level, message }, id);
   }
 
-  private send(body: EventBody): void {
+  private reply(id: number, outcome: { ok: true; result: unknown } | { ok: false; error: SerializedError }): void {
+    // Progress queued before the reply must arrive before it.
+    if (this.outbox.hasPending) this.outbox.flush();
+    this.post({ type: 'reply', id, ...outcome });
+  }
+
+  /** A progress event of the command `id` (by default the run's `start`; null: of no command). */
+  private send(body: ProgressBody, id: number | null = this.runCallId): void {
     // Metrics and progress queued before a status change must arrive before it.
     if (body.type === 'status' && this.outbox.hasPending) this.outbox.flush();
+    this.post({ ...body, id });
+  }
+
+  private post(body: EventBody): void {
     const event = { ...body, v: PROTOCOL_VERSION } as WorkerEvent;
     this.opts.post(event, transferablesOf(event));
   }

@@ -65,7 +65,7 @@ export function Augmentation({ isDigits }: { isDigits: boolean }) {
 
 /** Training images as loaded (first column) and four random draws of the augmentation (the others). */
 function Preview() {
-  const { preview, busy, error } = useStore(useShallow((s) => ({ preview: s.augmentPreview, busy: s.augmentPreviewing !== null, error: s.augmentPreviewError })));
+  const { preview, busy, error } = useStore(useShallow((s) => ({ preview: s.augmentPreview, busy: s.augmentPreviewing, error: s.augmentPreviewError })));
   if (error) {
     return (
       <p role="alert" className="error" data-testid="data.augment.previewError">

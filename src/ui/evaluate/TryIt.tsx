@@ -105,7 +105,7 @@ function Features({ report }: { report: DatasetReport }) {
 function Result() {
   const p = useStore((s) => s.prediction);
   const error = useStore((s) => s.predictionError);
-  const busy = useStore((s) => s.predicting !== null);
+  const busy = useStore((s) => s.predicting);
   if (error) return <p className="error" role="alert" data-testid="eval.prediction-error">{error}</p>;
   if (busy) return <p className="muted">Predicting…</p>;
   if (!p) return null;

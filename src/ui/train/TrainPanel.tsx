@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { pauseRun, resumeRun, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
+import { pauseRun, resumeRun, selectLatest, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
 import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
 import { useTrainShortcuts } from './shortcuts';
@@ -164,7 +164,7 @@ function ProgressView() {
 }
 
 function MetricsTable() {
-  const latest = useStore(useShallow((s) => s.latest));
+  const latest = useStore(selectLatest);
   const names = Object.keys(latest).filter((n) => n !== 'epoch').sort();
   if (names.length === 0) return null;
   return (
