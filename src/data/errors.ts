@@ -40,7 +40,7 @@ export interface DataIssueParts {
 /** How many listed rows a message spells out before saying "and N more". */
 const ROWS_IN_MESSAGE = 10;
 
-export function formatRows(rows: readonly number[]): string {
+function formatRows(rows: readonly number[]): string {
   const shown = rows.slice(0, ROWS_IN_MESSAGE).join(', ');
   const more = rows.length - ROWS_IN_MESSAGE;
   return more > 0 ? `${shown} and ${more} more` : shown;

@@ -24,7 +24,7 @@ export interface XY {
   y: tf.Tensor;
 }
 
-export function splitRows(ds: EncodedDataset, split: SplitName): Int32Array | null {
+function splitRows(ds: EncodedDataset, split: SplitName): Int32Array | null {
   if (split === 'all') return null;
   const rows = ds.splits[split];
   if (!rows) throw new Error(`\`split\` must be "train", "validation", "test" or "all", got ${JSON.stringify(split)}`);

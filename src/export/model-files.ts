@@ -36,7 +36,7 @@ function weightBytes(data: tf.io.WeightData | undefined): ArrayBuffer {
 }
 
 /** The model's topology, weight specs and weights as `model.save` hands them over. */
-export async function captureArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+async function captureArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let captured: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -49,7 +49,7 @@ export async function captureArtifacts(model: tf.LayersModel): Promise<tf.io.Mod
 }
 
 /** Shard file names as tfjs writes them: group1-shard1of3.bin, … */
-export function shardNames(count: number): string[] {
+function shardNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
 }
 

@@ -13,7 +13,7 @@ export const QUANTIZATIONS: readonly Quantization[] = ['float16', 'uint8'];
 
 type WeightSpec = tf.io.WeightsManifestEntry;
 
-export interface AffineRange {
+interface AffineRange {
   min: number;
   scale: number;
 }

@@ -14,13 +14,13 @@ import {
   type Padding,
 } from './spec';
 
-export interface FieldProblem {
+interface FieldProblem {
   /** The layer field at fault, when one is. */
   field?: string;
   message: string;
 }
 
-export interface LayerMath {
+interface LayerMath {
   /** null when the layer cannot run on its input. */
   output: number[] | null;
   params: number;

@@ -46,12 +46,12 @@ interface LayerBase {
   id: string;
 }
 
-export interface DenseLayer extends LayerBase {
+interface DenseLayer extends LayerBase {
   kind: 'dense';
   units: number;
   activation?: ActivationName;
 }
-export interface Conv2dLayer extends LayerBase {
+interface Conv2dLayer extends LayerBase {
   kind: 'conv2d';
   filters: number;
   /** Square kernel side. */
@@ -60,31 +60,31 @@ export interface Conv2dLayer extends LayerBase {
   padding: Padding;
   activation?: ActivationName;
 }
-export interface Pool2dLayer extends LayerBase {
+interface Pool2dLayer extends LayerBase {
   kind: 'maxPool2d' | 'avgPool2d';
   poolSize: number;
   /** Defaults to poolSize (non-overlapping windows). */
   strides?: number;
   padding?: Padding;
 }
-export interface GlobalAvgPool2dLayer extends LayerBase {
+interface GlobalAvgPool2dLayer extends LayerBase {
   kind: 'globalAvgPool2d';
 }
-export interface FlattenLayer extends LayerBase {
+interface FlattenLayer extends LayerBase {
   kind: 'flatten';
 }
-export interface DropoutLayer extends LayerBase {
+interface DropoutLayer extends LayerBase {
   kind: 'dropout';
   rate: number;
 }
-export interface BatchNormLayer extends LayerBase {
+interface BatchNormLayer extends LayerBase {
   kind: 'batchNorm';
 }
-export interface ActivationLayer extends LayerBase {
+interface ActivationLayer extends LayerBase {
   kind: 'activation';
   activation: ActivationName;
 }
-export interface ReshapeLayer extends LayerBase {
+interface ReshapeLayer extends LayerBase {
   kind: 'reshape';
   targetShape: number[];
 }

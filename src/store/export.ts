@@ -8,7 +8,7 @@ import { setStep, startRun } from './actions';
 import { requireClient } from './client';
 import { useStore, type VoltState } from './state';
 
-export { initialExport, type ExportSlice } from './export-state';
+export { type ExportSlice } from './export-state';
 
 /** Whether the current run has a model to export: it finished or was stopped. */
 export function canExport(s: Pick<VoltState, 'status' | 'runId'>): boolean {

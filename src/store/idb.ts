@@ -18,14 +18,14 @@ export interface RunsStorage {
 }
 
 /** Bumped when the stored shape changes; older records are dropped rather than misread. */
-export const STORED_RUN_VERSION = 1;
+const STORED_RUN_VERSION = 1;
 
 /**
  * A run as stored: series as parallel typed arrays. Structured-cloning
  * 100,000 `{step, value}` objects costs tens of milliseconds of main-thread
  * time (a long task); cloning two Float64Arrays of the same data is a copy.
  */
-export interface StoredRun extends Omit<RunEntry, 'series'> {
+interface StoredRun extends Omit<RunEntry, 'series'> {
   v: number;
   series: Record<string, { steps: Float64Array; values: Float64Array }>;
 }
@@ -93,7 +93,7 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export interface IndexedDbOptions {
+interface IndexedDbOptions {
   factory?: IDBFactory;
   dbName?: string;
   storeName?: string;
@@ -102,7 +102,7 @@ export interface IndexedDbOptions {
 }
 
 /** Opens (creating when needed) the runs object store; rejects when IndexedDB is missing or refuses. */
-export async function openIndexedDbStorage(options: IndexedDbOptions = {}): Promise<RunsStorage> {
+async function openIndexedDbStorage(options: IndexedDbOptions = {}): Promise<RunsStorage> {
   const factory = options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   const dbName = options.dbName ?? 'volt-studio';
   const storeName = options.storeName ?? 'runs';

@@ -40,7 +40,7 @@ export interface RunEntry {
 
 export type SortDir = 'asc' | 'desc';
 
-export interface RunsState {
+interface RunsState {
   /** Oldest first. */
   runs: RunEntry[];
   /** Ids of the runs whose curves the overlay draws. */
@@ -56,7 +56,7 @@ export interface RunsState {
   loaded: boolean;
 }
 
-export function initialRunsState(): RunsState {
+function initialRunsState(): RunsState {
   return { runs: [], selected: [], sort: { column: 'number', dir: 'asc' }, overlayMetric: null, storageKind: null, storageNote: null, loaded: false };
 }
 
@@ -65,14 +65,14 @@ export const useRunsStore = create<RunsState>()(() => initialRunsState());
 /** The part of the main store that the runs store reads. */
 export type FollowedState = Pick<VoltState, 'runId' | 'status' | 'config' | 'backend' | 'series' | 'result' | 'error'>;
 
-export interface FollowedStore {
+interface FollowedStore {
   getState(): FollowedState;
   subscribe(listener: (state: FollowedState, prev: FollowedState) => void): () => void;
 }
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed'];
+const TERMINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed'];
 
-export interface RunsOptions {
+interface RunsOptions {
   /** The store to follow (the studio's main store by default). */
   source?: FollowedStore;
   /** Where runs persist; by default IndexedDB, or memory when it is unavailable. */

@@ -53,7 +53,7 @@ export interface ClientOptions {
 }
 
 /** What a call can listen to while its command runs. */
-export interface CallOptions {
+interface CallOptions {
   /** The command's progress events (a run's status, metrics, ...; a load's parse progress), in order, before the reply. */
   onProgress?(event: ProgressEvent): void;
 }
@@ -65,13 +65,13 @@ interface Pending {
 }
 
 /** The error a pending call rejects with when the worker died before replying. */
-export function workerLostError(reason: string): Error {
+function workerLostError(reason: string): Error {
   const err = new Error(`the training worker stopped (${reason})`);
   err.name = 'WorkerLost';
   return err;
 }
 
-export function createTrainingWorker(): WorkerLike {
+function createTrainingWorker(): WorkerLike {
   return new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'volt-training' }) as unknown as WorkerLike;
 }
 

@@ -23,7 +23,7 @@ import { describeDataset, mapRows, type LoadedData } from './dataset-report';
 import type { BuiltinRequest, DataChoices, DataProgress, UploadFile, UploadOptions } from './protocol';
 import { makeBlobsDataset } from './blobs';
 
-export interface DataSessionOptions {
+interface DataSessionOptions {
   /** Reads a packed built-in file (the worker fetches `/datasets/<file>`, tests read public/datasets). */
   readBuiltin?: ReadFile;
   /** Decodes image bytes (the worker passes `browserDecoder`). */

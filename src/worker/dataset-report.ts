@@ -51,7 +51,7 @@ export function mapRows(table: RawTable, report: TableReport, ds: EncodedDataset
 }
 
 /** A table of a generated set's points, for the preview and the evaluation's rows. */
-export function pointsTable(ds: EncodedDataset): RawTable {
+function pointsTable(ds: EncodedDataset): RawTable {
   const spec = ds.spec.kind === 'table' ? ds.spec : null;
   const width = ds.inputShape.reduce((a, b) => a * b, 1);
   const features = spec?.featureNames.length === width ? spec.featureNames : Array.from({ length: width }, (_, k) => `x${k + 1}`);
@@ -71,7 +71,7 @@ function splitFractions(ds: EncodedDataset): { validationFraction: number; testF
   return { validationFraction: ds.splits.validation.length / n, testFraction: ds.splits.test.length / n };
 }
 
-export interface ReportInput {
+interface ReportInput {
   dataset: EncodedDataset;
   source: 'builtin' | 'upload';
   builtin?: BuiltinRequest;

@@ -18,9 +18,9 @@ import type { LoadedData } from './dataset-report';
 import type { ClassScores, Evaluation, PredictInput, Prediction, PredictionSample, ThumbnailData } from './protocol';
 
 /** Samples kept per confusion-matrix cell (the ones shown when it is clicked). */
-export const SAMPLES_PER_CELL = 8;
+const SAMPLES_PER_CELL = 8;
 /** Regression pairs kept for the scatter plot. */
-export const MAX_PAIRS = 5000;
+const MAX_PAIRS = 5000;
 const BATCH = 256;
 const THUMB_MAX = 32;
 
@@ -73,7 +73,7 @@ function toOutputs(out: tf.Tensor, task: EncodedDataset['task']): tf.Tensor2D {
   return tf.softmax(flat) as tf.Tensor2D;
 }
 
-export function thumbnailOf(ds: EncodedDataset, row: number): ThumbnailData | undefined {
+function thumbnailOf(ds: EncodedDataset, row: number): ThumbnailData | undefined {
   if (ds.inputShape.length !== 3) return undefined;
   const [h, w, c] = ds.inputShape as [number, number, number];
   const per = h * w * c;
@@ -99,7 +99,7 @@ function columnsOf(data: LoadedData): string[] | undefined {
   return spec.kind === 'table' ? [...spec.featureNames] : undefined;
 }
 
-export function classScores(confusion: number[][], labels: string[]): ClassScores[] {
+function classScores(confusion: number[][], labels: string[]): ClassScores[] {
   return labels.map((label, k) => {
     const tp = confusion[k]![k]!;
     const support = confusion[k]!.reduce((a, b) => a + b, 0);

@@ -36,7 +36,7 @@ export interface RunOutcome {
   startedFrom?: string;
 }
 
-export interface ExportSessionOptions {
+interface ExportSessionOptions {
   /** The bytes of @tensorflow/tfjs's dist/tf.min.js (fetched once, for bundles). */
   loadRuntime?: () => Promise<Uint8Array>;
 }
@@ -44,7 +44,7 @@ export interface ExportSessionOptions {
 const ZIP = 'application/zip';
 
 /** `iris.csv` → `iris`; then safe for a file name. */
-export function datasetStem(name: string): string {
+function datasetStem(name: string): string {
   return sanitizeFileName(name.replace(/\.[a-z0-9]{1,5}$/i, ''), 'dataset');
 }
 

@@ -3,7 +3,7 @@
 import type { EncodedDataset } from '../data';
 import type { LoadedData } from './dataset-report';
 
-export interface LeftBrightOptions {
+interface LeftBrightOptions {
   side: number;
   rows: number;
   /** Class of row r is r % classes; labels are 'a', 'b', ... */

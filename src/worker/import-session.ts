@@ -31,7 +31,7 @@ export interface FineTuneSource {
   data: LoadedData;
 }
 
-export interface ImportSessionOptions {
+interface ImportSessionOptions {
   decodeImage?: ImageDecoder;
 }
 
@@ -44,7 +44,7 @@ function inputShapeOf(model: tf.LayersModel, unknown: number): number[] {
 }
 
 /** The loaded dataset as the schema check reads it: a table's columns as read, with their inferred types. */
-export function schemaTarget(data: LoadedData): SchemaTarget {
+function schemaTarget(data: LoadedData): SchemaTarget {
   const ds = data.dataset;
   if (ds.spec.kind !== 'table') return { dataset: ds };
   const types = new Map((data.report.table?.columns ?? []).map((c) => [c.name, c.type]));

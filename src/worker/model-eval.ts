@@ -20,7 +20,7 @@ export function lossFor(task: EncodedDataset['task'], outputUnits: number, specL
   return outputUnits === 1 ? 'binaryCrossEntropy' : 'crossEntropy';
 }
 
-export interface ModelEvaluation {
+interface ModelEvaluation {
   metrics: Record<string, number>;
   outputs: ModelOutputs;
 }

@@ -5,7 +5,7 @@ import { TrainingSession, type SessionOptions } from './session';
 import type { ReadFile } from '../data';
 
 /** Built-ins from public/datasets on disk (run `node scripts/pack-datasets.mjs` first). */
-export const diskReader: ReadFile = async (file) => {
+const diskReader: ReadFile = async (file) => {
   const { readFile } = await import('node:fs/promises');
   return new Uint8Array(await readFile(new URL(`../../public/datasets/${file}`, import.meta.url)));
 };
@@ -20,7 +20,7 @@ export const tinyConfig: RunConfig = {
   seed: 1,
 };
 
-export interface Recorded {
+interface Recorded {
   event: WorkerEvent;
   at: number;
   transfer: ArrayBuffer[];

@@ -43,7 +43,7 @@ import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
 
 /** What a command's handler can do besides returning its result. */
-export interface HandlerContext {
+interface HandlerContext {
   /** The command's id. */
   id: number;
   /** Sends a progress event carrying the command's id. */
@@ -52,8 +52,8 @@ export interface HandlerContext {
 }
 
 /** Answers one command type: its reply's result, or a thrown error (the reply's error). */
-export type Handler<T extends CommandType> = (cmd: CommandOf<T>, ctx: HandlerContext) => ResultOf<T> | Promise<ResultOf<T>>;
-export type Handlers = { [T in CommandType]: Handler<T> };
+type Handler<T extends CommandType> = (cmd: CommandOf<T>, ctx: HandlerContext) => ResultOf<T> | Promise<ResultOf<T>>;
+type Handlers = { [T in CommandType]: Handler<T> };
 
 export interface SessionOptions {
   /** Sends an event to the page (in the worker: `postMessage(event, transfer)`). */

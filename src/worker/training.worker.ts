@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-// The worker's entry: wires messages to a TrainingSession. All logic lives in session.ts.
+// The worker's entry: wires messages to a TrainingSession (session.ts and the modules beside it do the work).
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';

@@ -15,7 +15,7 @@ import { splitIndices } from '../split';
 import type { EncodedDataset, Splits } from '../types';
 import { SPEC_VERSION, type ImageSpec } from '../encode/spec';
 
-export const MNIST_SIDE = 28;
+const MNIST_SIDE = 28;
 export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 /** Seed of the benchmark split; change it and published numbers no longer compare. */
 export const MNIST_SPLIT_SEED = 2024;

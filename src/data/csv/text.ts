@@ -8,7 +8,7 @@ import { DataError } from '../errors';
 
 export type TextSource = string | Uint8Array | Blob;
 
-export interface TextChunk {
+interface TextChunk {
   text: string;
   /** Bytes (or characters, for a string source) consumed so far. */
   done: number;

@@ -40,7 +40,7 @@ function makeGetter(spec: TableSpec, rows: InputRows): (row: number, column: str
   return (row, column) => cellText((rows[row] as Readonly<Record<string, CellValue>>)[column]);
 }
 
-export function readFeatureNumber(f: NumericFeature, cell: string): number {
+function readFeatureNumber(f: NumericFeature, cell: string): number {
   if (isMissing(cell)) return NaN;
   if (f.read === 'date') return parseDate(cell, f.dayFirst) ?? NaN;
   if (f.read === 'boolean') {

@@ -10,7 +10,7 @@ import { applyPreprocessing } from './apply';
 import type { PreprocessingSpec } from './spec';
 
 /** A loaded dataset with, for tables, the rows as read. */
-export interface ReencodableData {
+interface ReencodableData {
   dataset: EncodedDataset;
   raw?: { table: RawTable };
   /** Dataset row → row of `raw.table`. */

@@ -109,7 +109,7 @@ export function featureOutputNames(f: FeatureSpec): string[] {
   return names;
 }
 
-export function targetTask(spec: TableSpec): Task | null {
+function targetTask(spec: TableSpec): Task | null {
   return spec.target?.task ?? null;
 }
 

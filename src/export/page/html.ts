@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from '../text';
 
-export const PAGE_SCRIPTS = ['tf-setup.js', 'tf.min.js', 'preprocess.js', 'predict.js'] as const;
+const PAGE_SCRIPTS = ['tf-setup.js', 'tf.min.js', 'preprocess.js', 'predict.js'] as const;
 
 /**
  * tf.min.js's bundled regenerator runtime assigns an undeclared global and,

@@ -12,7 +12,7 @@ import { ACTIVATIONS, inferShapes, type ActivationName, type LayerSpec, type Mod
 import { MODEL_PY_HELPERS } from './python-helpers';
 
 /** How a tfjs weight is rearranged into PyTorch's layout. */
-export type WeightLayout = 'copy' | 'dense' | 'conv';
+type WeightLayout = 'copy' | 'dense' | 'conv';
 
 export interface WeightMapping {
   /** tfjs weight name as in model.json, e.g. `l0_dense/kernel`. */
@@ -22,7 +22,7 @@ export interface WeightMapping {
   layout: WeightLayout;
 }
 
-export interface TorchNetwork {
+interface TorchNetwork {
   /** Source of model.py. */
   source: string;
   mappings: WeightMapping[];

@@ -13,7 +13,7 @@ export interface NamedWeight {
 /** Weights by their tfjs name (as in model.json), e.g. `l0_dense/kernel`. */
 export type NamedWeights = Record<string, NamedWeight>;
 
-export interface TorchWeightEntry {
+interface TorchWeightEntry {
   name: string;
   /** The tfjs weight it came from. */
   source: string;
@@ -23,7 +23,7 @@ export interface TorchWeightEntry {
   offset: number;
 }
 
-export interface TorchWeightsManifest {
+interface TorchWeightsManifest {
   format: 'volt-torch-weights';
   version: 1;
   file: string;

@@ -10,7 +10,7 @@ import type { ExportVariant } from '../../worker/protocol';
 import { formatMetric } from '../format';
 import { ImportPanel } from './ImportPanel';
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(2)} MB`;

@@ -5,7 +5,7 @@
  */
 import type { RunEntry, SortDir } from '../../store/runs';
 
-export type CellValue = string | number | null;
+type CellValue = string | number | null;
 
 export interface Column {
   /** Stable id: `number`, `status`, ..., `param:<key>`, `metric:<name>`. */

@@ -1,13 +1,13 @@
 import { useEffect } from 'react';
 
-export interface ShortcutActions {
+interface ShortcutActions {
   start(): void;
   togglePause(): void;
   stop(): void;
 }
 
 /** The keys, shown next to the buttons and in their `aria-keyshortcuts`. */
-export const TRAIN_KEYS = { start: 't', togglePause: 'p', stop: 's' } as const;
+const TRAIN_KEYS = { start: 't', togglePause: 'p', stop: 's' } as const;
 
 /** True when the key press belongs to a form control or editable text, not to the page. */
 function typing(target: EventTarget | null): boolean {
