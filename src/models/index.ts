@@ -13,6 +13,7 @@ export {
   newLayerId,
   outputUnitsFor,
   shapeSize,
+  taskInfoOf,
   type ActivationName,
   type EarlyStoppingSpec,
   type LayerInit,

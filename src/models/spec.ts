@@ -22,6 +22,13 @@ export interface TaskInfo {
   name?: string;
 }
 
+/** A dataset's task info, from anything that names its shape, task and classes (a loaded dataset or its report). */
+export function taskInfoOf(ds: { inputShape: readonly number[]; task: Task; name: string; labelNames: readonly string[] }): TaskInfo {
+  const info: TaskInfo = { inputShape: [...ds.inputShape], task: ds.task, name: ds.name };
+  if (ds.task === 'classification') info.numClasses = ds.labelNames.length;
+  return info;
+}
+
 export type ActivationName =
   | 'relu'
   | 'tanh'

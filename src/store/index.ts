@@ -45,6 +45,5 @@ export {
   setSpec,
   shapeReport,
   shareLink,
-  taskInfoOf,
   updateLayer,
 } from './model';

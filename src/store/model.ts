@@ -7,17 +7,11 @@
 import { buildPreset, defaultPresetFor, listPresets, presetAvailability, type PresetId } from '../models/presets';
 import { inferShapes, type ShapeReport } from '../models/shapes';
 import { specFromUrl, specToUrl } from '../models/codec';
-import { layer, type LayerInit, type LayerKind, type LayerSpec, type ModelSpec, type RecipeSpec, type TaskInfo } from '../models/spec';
+import { layer, taskInfoOf, type LayerInit, type LayerKind, type LayerSpec, type ModelSpec, type RecipeSpec, type TaskInfo } from '../models/spec';
 import type { DatasetReport } from '../worker/protocol';
 import { useStore } from './state';
 
 export const SPEC_PARAM = 'spec';
-
-export function taskInfoOf(report: DatasetReport): TaskInfo {
-  const info: TaskInfo = { inputShape: [...report.inputShape], task: report.task, name: report.name };
-  if (report.task === 'classification') info.numClasses = report.labelNames.length;
-  return info;
-}
 
 let cached: { spec: ModelSpec; report: DatasetReport; shapes: ShapeReport } | null = null;
 

@@ -17,6 +17,7 @@ import {
   defaultPresetFor,
   formatCount,
   inferShapes,
+  taskInfoOf,
   trainerOptionsFor,
   type ModelSpec,
   type SpecModule,
@@ -119,12 +120,6 @@ export function applyAugmentation(module: LightningModule, spec: AugmentationSpe
     if (x!.rank !== 4) throw new Error(`augmentation needs image batches [batch, height, width, channels], got shape [${x!.shape.join(', ')}]`);
     return [augmentBatch(x as tf.Tensor4D, spec, mixSeed(seed, module.globalStep)), ...rest];
   };
-}
-
-export function taskInfoOf(ds: EncodedDataset): TaskInfo {
-  const info: TaskInfo = { inputShape: [...ds.inputShape], task: ds.task, name: ds.name };
-  if (ds.task === 'classification') info.numClasses = ds.labelNames.length;
-  return info;
 }
 
 /** The spec a run trains: the page's, or the dataset's default preset; with the config's overrides. */
