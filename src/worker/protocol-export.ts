@@ -4,12 +4,11 @@
  * only; re-exported by protocol.ts.
  */
 import type { SchemaReport } from '../export/schema';
-import type { Evaluation, Prediction } from './protocol-data';
+import type { Evaluation } from './protocol-data';
 
 /** tfjs Layers files (zipped), the deployable bundle, or the PyTorch Lightning project. */
 export type ExportKind = 'tfjs' | 'bundle' | 'pytorch';
 export type ExportVariant = 'float32' | 'float16' | 'uint8';
-export const EXPORT_VARIANTS: readonly ExportVariant[] = ['float32', 'float16', 'uint8'];
 
 /** What only the page knows about a run: its logged history (for metrics.csv). */
 export interface ExportRequest {
@@ -67,4 +66,3 @@ export interface ImportReport {
   evaluation: Evaluation | null;
 }
 
-export type ImportedPrediction = Prediction;
