@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 export const SPLIT_SEED = 20240;
 const VAL_FRACTION = 0.2;
 
-/** mulberry32: small, seedable, the same in every runtime. */
+/**
+ * mulberry32: small, seedable, the same in every runtime. A copy of
+ * `mulberry32` in src/lightning/seed.ts: `npm run bench` imports this file
+ * with plain Node (20 runs no TypeScript), so it cannot import the TS one;
+ * data.test.mjs checks the two give the same stream.
+ */
 export function rng(seed) {
   let a = seed >>> 0;
   return () => {

@@ -2,19 +2,13 @@
  * Seeded randomness for data work (splits, toy sets). Independent of tf's
  * global seed so a dataset is the same whatever the training code does.
  */
+import { mulberry32 } from '../lightning/seed';
 
 export type Rng = () => number;
 
-/** mulberry32: tiny, fast, and good enough for shuffles and toy data. */
+/** The framework's mulberry32, its seed mixed with the golden ratio (so every split and toy set keeps its numbers). */
 export function makeRng(seed: number): Rng {
-  let a = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /** Fisher–Yates in place. */

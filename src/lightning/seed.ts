@@ -13,13 +13,28 @@ const nativeRandom = Math.random;
 let rngState: number | null = null;
 let currentSeed: number | null = null;
 
-/** mulberry32: a small, fast 32-bit generator; its whole state is one uint32. */
+/**
+ * mulberry32: a small, fast 32-bit generator; its whole state is one uint32.
+ * The project's only implementation: the global stream below, `Generator`,
+ * the data layer's splits and toy sets, the worker's blobs and the export
+ * fixtures all draw from it (bench/lib/data.mjs keeps a JS copy, tested equal).
+ */
 function nextUint32(state: number): [number, number] {
   const s = (state + 0x6d2b79f5) >>> 0;
   let t = s;
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return [s, (t ^ (t >>> 14)) >>> 0];
+}
+
+/** A seeded stream of floats in [0, 1): mulberry32 started at `seed >>> 0`. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    const [s, out] = nextUint32(state);
+    state = s;
+    return out / 4294967296;
+  };
 }
 
 function seededRandom(): number {

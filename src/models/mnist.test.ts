@@ -11,7 +11,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { DataLoader, TensorDataset, Trainer, seedEverything } from '../lightning';
+import { DataLoader, TensorDataset, seedEverything } from '../lightning';
+import { quietTrainer } from '../lightning/testing/boring';
 import { useWasmBackendInNode } from '../lightning/backends/node-wasm';
 // Test-only: the packed MNIST and its benchmark split come from the data layer.
 import { loadBuiltin } from '../data/builtins';
@@ -47,7 +48,8 @@ it('the default MLP recipe reaches ≥ 95% validation accuracy on MNIST (8,000 /
   expect(spec.recipe).toMatchObject({ optimizer: { type: 'adam', lr: 2e-3 }, batchSize: 64, epochs: 12, seed: 42 });
   seedEverything(spec.recipe.seed!);
   const module = createModule(spec, info);
-  const trainer = new Trainer({ ...trainerOptionsFor(spec.recipe), accelerator: 'wasm', enableModelSummary: false, enableCheckpointing: false, logger: false, print: null });
+  // numSanityValSteps undefined: the Trainer's default sanity check, as in the studio.
+  const trainer = quietTrainer({ ...trainerOptionsFor(spec.recipe), accelerator: 'wasm', numSanityValSteps: undefined });
   await trainer.fit(module, {
     trainDataloaders: new DataLoader(tensors(mnist.splits.train), dataLoaderOptionsFor(spec.recipe, 'train')),
     valDataloaders: new DataLoader(tensors(mnist.splits.validation), { batchSize: 500 }),

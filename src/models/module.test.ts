@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DataLoader, TensorDataset, Trainer, seedEverything, unseed, type TrainerOptions } from '../lightning';
+import { DataLoader, TensorDataset, seedEverything, unseed } from '../lightning';
+import { quietTrainer } from '../lightning/testing/boring';
 import { SpecModule, computeLoss, createModule } from './module';
 import { buildPreset } from './presets';
 import { trainerOptionsFor } from './training';
@@ -33,7 +34,6 @@ function loaders(spec: ModelSpec, train: { x: tf.Tensor; y: tf.Tensor }, val: { 
   };
 }
 
-const quiet: TrainerOptions = { accelerator: 'cpu', enableModelSummary: false, enableCheckpointing: false, logger: false, print: null, numSanityValSteps: 0 };
 const blobTask: TaskInfo = { inputShape: [2], task: 'classification', numClasses: 3 };
 
 describe('SpecModule', () => {
@@ -44,7 +44,7 @@ describe('SpecModule', () => {
     const train = blobs(300, 1);
     const val = blobs(90, 2);
     const module = createModule(spec, blobTask);
-    const trainer = new Trainer({ ...quiet, ...trainerOptionsFor(spec.recipe) });
+    const trainer = quietTrainer(trainerOptionsFor(spec.recipe));
     const before = tf.memory().numTensors;
     await trainer.fit(module, loaders(spec, train, val));
     const m = trainer.callbackMetrics;
@@ -72,7 +72,7 @@ describe('SpecModule', () => {
     const xs = Array.from({ length: 128 }, (_, i) => i / 64 - 1);
     const data = { x: tf.tensor2d(xs, [128, 1]), y: tf.tensor1d(xs.map((v) => 2 * v)) };
     const module = new SpecModule(spec, task);
-    const trainer = new Trainer({ ...quiet, ...trainerOptionsFor(spec.recipe) });
+    const trainer = quietTrainer(trainerOptionsFor(spec.recipe));
     await trainer.fit(module, loaders(spec, data, data));
     const m = trainer.callbackMetrics;
     expect(m.val_r2).toBeGreaterThan(0.99);
@@ -91,7 +91,7 @@ describe('SpecModule', () => {
     const train = blobs(200, 3);
     const module = createModule(spec, blobTask);
     const lrs: number[] = [];
-    const trainer = new Trainer({ ...quiet, ...trainerOptionsFor(spec.recipe) });
+    const trainer = quietTrainer(trainerOptionsFor(spec.recipe));
     const orig = module.optimizerStep.bind(module);
     module.optimizerStep = (epoch, batchIdx, optimizer) => {
       lrs.push(optimizer.paramGroups[0]!.lr);
@@ -115,7 +115,7 @@ describe('SpecModule', () => {
     spec.recipe.earlyStopping = { monitor: 'val_acc', patience: 2, mode: 'max' };
     const train = blobs(60, 4);
     const module = createModule(spec, blobTask);
-    const trainer = new Trainer({ ...quiet, ...trainerOptionsFor(spec.recipe) });
+    const trainer = quietTrainer(trainerOptionsFor(spec.recipe));
     await trainer.fit(module, loaders(spec, train, train));
     expect(trainer.earlyStoppingCallback?.monitor).toBe('val_acc');
     expect(trainer.currentEpoch).toBeLessThan(10);

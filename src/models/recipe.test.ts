@@ -15,11 +15,11 @@ import {
   SGD,
   StepLR,
   TensorDataset,
-  Trainer,
   seedEverything,
   unseed,
 } from '../lightning';
 // Test-only: the built-in toy sets, to check the default recipes on them.
+import { quietTrainer } from '../lightning/testing/boring';
 import { makeToy } from '../data/builtins/toy';
 import type { EncodedDataset } from '../data/types';
 import { createModule } from './module';
@@ -131,7 +131,7 @@ describe('recipe → framework objects', () => {
     expect(es).toMatchObject({ monitor: 'val_acc', patience: 4, mode: 'max' });
     expect(callbacksFor({ ...r, earlyStopping: null })).toEqual([]);
     expect(dataLoaderOptionsFor(r, 'train')).toEqual({ batchSize: r.batchSize, shuffle: true });
-    expect(new Trainer({ ...trainerOptionsFor(r), logger: false, print: null }).maxEpochs).toBe(9);
+    expect(quietTrainer(trainerOptionsFor(r)).maxEpochs).toBe(9);
   });
 });
 
@@ -148,7 +148,8 @@ async function defaultRun(ds: EncodedDataset): Promise<Record<string, number>> {
   };
   seedEverything(spec.recipe.seed!);
   const module = createModule(spec, info);
-  const trainer = new Trainer({ ...trainerOptionsFor(spec.recipe), accelerator: 'cpu', enableModelSummary: false, enableCheckpointing: false, logger: false, print: null });
+  // numSanityValSteps undefined: the Trainer's default sanity check, as in the studio.
+  const trainer = quietTrainer({ ...trainerOptionsFor(spec.recipe), numSanityValSteps: undefined });
   await trainer.fit(module, {
     trainDataloaders: new DataLoader(split(ds.splits.train), dataLoaderOptionsFor(spec.recipe, 'train')),
     valDataloaders: new DataLoader(split(ds.splits.validation), dataLoaderOptionsFor(spec.recipe, 'val')),

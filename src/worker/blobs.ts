@@ -4,22 +4,11 @@
  * worker's tests use it because it trains in well under a second.
  */
 import { SPEC_VERSION, type EncodedDataset, type TableSpec } from '../data';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same dataset everywhere. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../lightning/seed';
 
 /** Labels alternate 0/1; separable enough that the loss visibly falls within a few dozen steps. */
 export function makeBlobs(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rand = rng(seed);
+  const rand = mulberry32(seed); // the same seed gives the same dataset everywhere
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const x = new Float32Array(n * 2);
   const y = new Int32Array(n);

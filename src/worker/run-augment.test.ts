@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NO_AUGMENTATION, type AugmentationSpec } from '../data';
-import { Trainer, type Batch } from '../lightning';
+import type { Batch } from '../lightning';
+import { quietTrainer } from '../lightning/testing/boring';
 import type { LoadedData } from './dataset-report';
 import type { RunConfig } from './protocol';
 import { buildRun, mixSeed } from './run';
@@ -54,7 +55,7 @@ async function trainRecording(c: RunConfig): Promise<{ train: number[]; val: num
     val.push(...sides((batch as tf.Tensor[])[0]!));
     return validationStep(batch, i, d);
   };
-  const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: c.maxEpochs, enableProgressBar: false, enableModelSummary: false, enableCheckpointing: false, logger: false, numSanityValSteps: 0 });
+  const trainer = quietTrainer({ maxEpochs: c.maxEpochs });
   await trainer.fit(m, { trainDataloaders: built.train, valDataloaders: built.val! });
   const weights = Float32Array.from(m.parameters()[0]!.dataSync());
   trainer.optimizers.forEach((o) => o.dispose());

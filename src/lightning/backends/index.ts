@@ -5,6 +5,8 @@ export { restoreBuiltinConv2DBackpropInput, wasmConv2DBackpropInputConfig } from
 export {
   ACCELERATORS,
   BACKEND_ORDER,
+  DETERMINISTIC_BACKENDS,
+  deterministicConflict,
   selectBackend,
   type Accelerator,
   type BackendName,

@@ -17,6 +17,24 @@ export type BackendName = Exclude<Accelerator, 'auto'>;
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 export const ACCELERATORS: readonly Accelerator[] = ['auto', ...BACKEND_ORDER];
 
+/**
+ * The backends whose results repeat bit for bit from run to run for the same
+ * seed: the CPU backend and WASM (each output element summed by one thread,
+ * in a fixed order). Not the GPU ones: tfjs's WebGPU backend adds partial sums with
+ * atomics in some kernels (split-K matmul, scatter, segment sums), in no
+ * fixed order, and on both GPU backends the numbers depend on the GPU,
+ * driver and shader compiler.
+ */
+export const DETERMINISTIC_BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
+
+const NOT_DETERMINISTIC = '`deterministic: true` runs only on the backends whose results repeat bit for bit (wasm, cpu)';
+
+/** The error for `deterministic: true` with a GPU backend named, or null when they go together. */
+export function deterministicConflict(accelerator: Accelerator): string | null {
+  if (accelerator === 'auto' || DETERMINISTIC_BACKENDS.includes(accelerator)) return null;
+  return `\`deterministic: true\` cannot run on \`accelerator: '${accelerator}'\`: tfjs does not repeat its results bit for bit on the GPU backends; use 'auto' (which then picks wasm or cpu), 'wasm' or 'cpu', or drop \`deterministic\``;
+}
+
 export interface BackendRejection {
   backend: string;
   reason: string;
@@ -44,6 +62,11 @@ export interface SelectBackendOptions {
    * asset imports give). Only honoured before the WASM backend first starts.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Only DETERMINISTIC_BACKENDS: 'auto' skips the GPU backends (each listed
+   * in `rejected` with the reason) and naming one of them throws.
+   */
+  deterministic?: boolean;
 }
 
 export interface BackendSelection {
@@ -65,10 +88,17 @@ export async function selectBackend(accelerator: Accelerator, opts: SelectBacken
   if (!ACCELERATORS.includes(accelerator)) {
     throw new Error(`\`accelerator\` must be one of ${ACCELERATORS.join(', ')}, got ${JSON.stringify(accelerator)}`);
   }
+  const conflict = opts.deterministic ? deterministicConflict(accelerator) : null;
+  if (conflict) throw new Error(conflict);
   const log = opts.log ?? (() => {});
   const candidates = accelerator === 'auto' ? BACKEND_ORDER : [accelerator];
   const rejected: BackendRejection[] = [];
   for (const name of candidates) {
+    if (opts.deterministic && !DETERMINISTIC_BACKENDS.includes(name)) {
+      log(`backend '${name}' skipped: ${NOT_DETERMINISTIC}`);
+      rejected.push({ backend: name, reason: NOT_DETERMINISTIC });
+      continue;
+    }
     log(`trying backend '${name}'`);
     const attempt = await tryBackend(name, opts);
     if (attempt.ok) {

@@ -6,3 +6,4 @@ export { ModelSummary, summarize, type Summary, type SummaryRow } from './model-
 export { Timer } from './timer';
 export { LambdaCallback } from './lambda';
 export { ThroughputMonitor } from './throughput';
+export { ProgressBar, type ProgressBarOptions } from './progress-bar';

@@ -4,7 +4,7 @@ import type { Trainer } from '../trainer/trainer';
 import { Callback } from './callback';
 
 export interface ModelCheckpointOptions {
-  /** Folder (prefix) of the paths in the checkpoint storage (default 'checkpoints'). */
+  /** Folder (prefix) of the paths in the checkpoint storage (default '<Trainer defaultRootDir>/checkpoints', or 'checkpoints'). */
   dirpath?: string;
   /** Name template, e.g. '{epoch}-{val_loss:.2f}' (default 'epoch={epoch}-step={step}'). */
   filename?: string;
@@ -27,7 +27,9 @@ export interface ModelCheckpointOptions {
 export class ModelCheckpoint extends Callback {
   override readonly monitorsMetrics = true;
   override readonly disabledByFastDevRun = true;
-  readonly dirpath: string;
+  /** Where checkpoints go; without the `dirpath` option it is resolved from the Trainer's `defaultRootDir` at setup. */
+  dirpath: string;
+  private readonly dirpathGiven: boolean;
   readonly filename: string;
   readonly monitor: string | null;
   readonly mode: 'min' | 'max';
@@ -57,6 +59,7 @@ export class ModelCheckpoint extends Callback {
       throw new Error(`ModelCheckpoint(saveTopK=${k}, monitor=undefined) is not a valid configuration: without \`monitor\`, saveTopK must be -1, 0 or 1`);
     }
     this.dirpath = options.dirpath ?? 'checkpoints';
+    this.dirpathGiven = options.dirpath !== undefined;
     this.filename = options.filename ?? 'epoch={epoch}-step={step}';
     // Fail on a bad format spec now rather than at the first save, possibly hours in.
     for (const m of this.filename.matchAll(/\{[^}:]+:([^}]*)\}/g)) formatNumber(0, m[1]);
@@ -74,6 +77,11 @@ export class ModelCheckpoint extends Callback {
 
   override get stateKey(): string {
     return `ModelCheckpoint{'monitor': ${this.monitor === null ? 'None' : `'${this.monitor}'`}, 'mode': '${this.mode}', 'every_n_train_steps': ${this.everyNTrainSteps}, 'every_n_epochs': ${this.everyNEpochs}}`;
+  }
+
+  /** Lightning's __resolve_ckpt_dir: without `dirpath`, checkpoints go under the Trainer's `defaultRootDir`. */
+  override setup(trainer: Trainer): void {
+    if (!this.dirpathGiven) this.dirpath = defaultCheckpointDir(trainer.options.defaultRootDir);
   }
 
   private skip(trainer: Trainer): boolean {
@@ -199,6 +207,12 @@ export class ModelCheckpoint extends Callback {
     this.kthValue = Number(s.kthValue ?? this.kthValue);
     this.lastModelPath = String(s.lastModelPath ?? '');
   }
+}
+
+/** '<root>/checkpoints', or 'checkpoints' without a root. */
+function defaultCheckpointDir(root: string | undefined): string {
+  const trimmed = (root ?? '').replace(/\/+$/, '');
+  return trimmed ? `${trimmed}/checkpoints` : 'checkpoints';
 }
 
 /** The subset of Python's format spec that checkpoint names use: [0][width][.precision](d|f). */

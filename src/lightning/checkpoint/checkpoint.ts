@@ -5,8 +5,12 @@ export interface Checkpoint {
   formatVersion: 1;
   epoch: number;
   globalStep: number;
-  /** Where the fit loop was: `batchesDone` batches of `epoch` had run when this was saved. */
-  loops: { epoch: number; batchesDone: number; epochFinished: boolean };
+  /**
+   * Where the fit loop was: `batchesDone` batches of `epoch` had run when this was saved.
+   * (Checkpoints written before the loop classes also hold an `epochFinished` flag, always false
+   * in practice; it is ignored on load.)
+   */
+  loops: { epoch: number; batchesDone: number; epochFinished?: boolean };
   stateDict: Record<string, SerializedTensor>;
   optimizerStates: OptimizerState[];
   lrSchedulers: Array<Record<string, unknown>>;

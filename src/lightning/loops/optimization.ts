@@ -100,7 +100,7 @@ export async function trainingBatch(trainer: Trainer, batch: Batch, batchIdx: nu
       await callModule(trainer, 'configureGradientClipping', optimizer, trainer.options.gradientClipVal, trainer.options.gradientClipAlgorithm ?? 'norm');
       await callModule(trainer, 'optimizerStep', epoch, batchIdx, optimizer);
       trainer.disposeGradients();
-      trainer.globalStep += 1;
+      trainer.fitLoop.progress.steps += 1;
       await updateLearningRates(trainer, 'step', false, batchIdx);
       if (isLastBatch) await updateLearningRates(trainer, 'epoch', false, epoch);
     }

@@ -129,7 +129,11 @@ export function loaderInputs(loader: DataLoader): tf.Tensor {
   return ds.tensors[0]!;
 }
 
-/** A Trainer on the CPU backend, silent, without summary, checkpointing or logger unless asked. */
+/**
+ * A Trainer on the CPU backend, silent, without summary, checkpointing,
+ * logger or sanity check unless asked. An option given as `undefined` gets
+ * the Trainer's own default (what a test of that default wants).
+ */
 export function quietTrainer(options: TrainerOptions = {}): Trainer {
   return new Trainer({
     accelerator: 'cpu',

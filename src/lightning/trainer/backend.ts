@@ -51,8 +51,8 @@ async function smokeStep(trainer: Trainer): Promise<void> {
 }
 
 /** Picks and activates the backend for a run (feature checks only; see vetBackend for the smoke step). */
-export async function chooseBackend(accelerator: Accelerator, wasmPaths?: string | Record<string, string>): Promise<BackendInfo> {
-  const sel = await selectBackend(accelerator, { wasmPaths });
+export async function chooseBackend(accelerator: Accelerator, wasmPaths?: string | Record<string, string>, deterministic = false): Promise<BackendInfo> {
+  const sel = await selectBackend(accelerator, { wasmPaths, deterministic });
   return { name: sel.backend, adapter: sel.adapter, wasm: sel.wasm, rejected: sel.rejected };
 }
 
@@ -70,6 +70,7 @@ export async function vetBackend(trainer: Trainer, current: BackendInfo | null):
   } catch (err) {
     const sel = await selectBackend('auto', {
       wasmPaths: trainer.options.wasmPaths,
+      deterministic: trainer.options.deterministic ?? false,
       smokeTest: async (n) => (n === 'cpu' ? undefined : smokeStep(trainer)),
     });
     const first = { backend: name, reason: `smoke step failed: ${err instanceof Error ? err.message : String(err)}` };

@@ -35,9 +35,15 @@ export async function callCallbacks<H extends CallbackHook>(
 /** Synchronous variant for hooks that run inside the gradient tape. */
 export function callCallbacksSync<H extends CallbackHook>(trainer: Trainer, hook: H, args: CbArgs<H>): void {
   const module = trainer.lightningModule;
-  for (const cb of trainer.callbacks) {
-    const fn = cb[hook] as (t: Trainer, m: LightningModule, ...a: unknown[]) => unknown;
-    fn.call(cb, trainer, module, ...(args as unknown[]));
+  const prev = trainer.results.currentFx;
+  trainer.results.currentFx = hook;
+  try {
+    for (const cb of trainer.callbacks) {
+      const fn = cb[hook] as (t: Trainer, m: LightningModule, ...a: unknown[]) => unknown;
+      fn.call(cb, trainer, module, ...(args as unknown[]));
+    }
+  } finally {
+    trainer.results.currentFx = prev;
   }
 }
 

@@ -1,7 +1,7 @@
 // Logging and output flags: logEveryNSteps, logger, enableModelSummary, enableCheckpointing, callbacks.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CSVLogger, EarlyStopping, LambdaCallback, ModelCheckpoint, Trainer, type Callback } from '../index';
+import { CSVLogger, EarlyStopping, LambdaCallback, ModelCheckpoint, type Callback } from '../index';
 import { BoringModel, boringLoader, quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
@@ -76,7 +76,7 @@ describe('logger', () => {
 describe('enableModelSummary', () => {
   it('prints the summary with parameter counts through `print` when fit starts', async () => {
     const printed: string[] = [];
-    const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: 1, enableCheckpointing: false, logger: false, print: (m) => printed.push(m) });
+    const trainer = quietTrainer({ maxEpochs: 1, enableModelSummary: undefined, print: (m) => printed.push(m) }); // the default
     await trainer.fit(new BoringModel(), { trainDataloaders: boringLoader(4) });
     const summary = printed.find((m) => m.includes('Trainable params'));
     expect(summary).toBeDefined();
@@ -86,7 +86,7 @@ describe('enableModelSummary', () => {
 
   it('false prints no summary', async () => {
     const printed: string[] = [];
-    const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: 1, enableModelSummary: false, enableCheckpointing: false, logger: false, print: (m) => printed.push(m) });
+    const trainer = quietTrainer({ maxEpochs: 1, enableModelSummary: false, print: (m) => printed.push(m) });
     await trainer.fit(new BoringModel(), { trainDataloaders: boringLoader(4) });
     expect(printed.some((m) => m.includes('Trainable params'))).toBe(false);
   });
@@ -94,7 +94,7 @@ describe('enableModelSummary', () => {
 
 describe('enableCheckpointing', () => {
   it('default: a ModelCheckpoint saves the latest epoch to the storage', async () => {
-    const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: 2, enableModelSummary: false, logger: false, print: null });
+    const trainer = quietTrainer({ maxEpochs: 2, enableCheckpointing: undefined }); // the default
     await trainer.fit(new BoringModel(), { trainDataloaders: boringLoader(4) });
     expect(trainer.checkpointCallback).toBeInstanceOf(ModelCheckpoint);
     expect(await trainer.checkpointStorage.list()).toEqual(['checkpoints/epoch=1-step=4.ckpt']);
@@ -110,7 +110,7 @@ describe('enableCheckpointing', () => {
 
   it('a ModelCheckpoint given in callbacks is used instead of the default one', async () => {
     const mine = new ModelCheckpoint({ dirpath: 'mine' });
-    const trainer = new Trainer({ accelerator: 'cpu', maxEpochs: 1, enableModelSummary: false, logger: false, print: null, callbacks: [mine] });
+    const trainer = quietTrainer({ maxEpochs: 1, enableCheckpointing: true, callbacks: [mine] });
     await trainer.fit(new BoringModel(), { trainDataloaders: boringLoader(4) });
     expect(trainer.checkpointCallbacks).toEqual([mine]);
     expect(await trainer.checkpointStorage.list()).toEqual(['mine/epoch=0-step=2.ckpt']);

@@ -82,18 +82,8 @@ describe('numSanityValSteps', () => {
 
   const run = async (numSanityValSteps: number | undefined) => {
     const spy = new SanitySpy();
-    const options = numSanityValSteps === undefined ? {} : { numSanityValSteps };
-    // Built directly (not quietTrainer) so that leaving the option out tests the default.
-    const trainer = new Trainer({
-      accelerator: 'cpu',
-      print: null,
-      enableModelSummary: false,
-      enableCheckpointing: false,
-      logger: false,
-      maxEpochs: 1,
-      callbacks: [spy],
-      ...options,
-    });
+    // numSanityValSteps undefined: the Trainer's default.
+    const trainer = quietTrainer({ maxEpochs: 1, callbacks: [spy], numSanityValSteps });
     // Two val loaders of 5 batches each: the limit applies per loader.
     await trainer.fit(new BoringModel(), { trainDataloaders: boringLoader(4), valDataloaders: [boringLoader(10), boringLoader(10, { seed: 1 })] });
     return spy;

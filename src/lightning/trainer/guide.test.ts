@@ -8,18 +8,16 @@ import {
   SGD,
   Adam,
   TensorDataset,
-  Trainer,
   randomSplit,
   seedEverything,
   type Batch,
   type Stage,
 } from '../index';
+import { quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const quiet = { accelerator: 'cpu', enableModelSummary: false, enableCheckpointing: false, logger: false, print: null } as const;
 
 /** `nn.Linear(1, 1)` with MSE and SGD(lr=0.01), as in the guide's section 3.1. */
 class LinearRegressionModel extends LightningModule {
@@ -45,7 +43,7 @@ describe('the guide: linear regression y = 2x', () => {
     const y = tf.tensor2d([[2], [4], [6]]);
     const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2, shuffle: true });
     const model = new LinearRegressionModel();
-    const trainer = new Trainer({ ...quiet, maxEpochs: 2000 });
+    const trainer = quietTrainer({ maxEpochs: 2000 });
     await trainer.fit(model, { trainDataloaders: loader });
     const [w, b] = model.linear.getWeights().map((t) => t.dataSync()[0]!);
     expect(w).toBeCloseTo(2, 1);
@@ -132,7 +130,7 @@ describe('the guide: MyModel with a LightningDataModule', () => {
     seedEverything(1);
     const dm = new ToyDataModule();
     const model = new MyModel(128, 0.01);
-    const trainer = new Trainer({ ...quiet, maxEpochs: 30 });
+    const trainer = quietTrainer({ maxEpochs: 30, numSanityValSteps: 2 }); // the guide runs Lightning's default sanity check
     await trainer.fit(model, { datamodule: dm });
     const [res] = await trainer.test(model, { datamodule: dm });
     await trainer.validate(model, { datamodule: dm });

@@ -1,7 +1,8 @@
 // Hook order, compared with Lightning 2.x's documented order (tests/tests_pytorch/models/test_hooks.py).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Callback, DataLoader, LightningModule, SGD, TensorDataset, Trainer, type Batch } from '../index';
+import { Callback, DataLoader, LightningModule, SGD, TensorDataset, type Batch } from '../index';
+import { quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -107,14 +108,12 @@ function trainBatches(n: number): string[] {
   return out;
 }
 
-const trainerOpts = { accelerator: 'cpu', enableModelSummary: false, enableCheckpointing: false, logger: false, print: null } as const;
-
 describe('hook order', () => {
   it('fit: 2 train batches, 2 val batches and the sanity check, in Lightning order', async () => {
     const calls: string[] = [];
     const model = new RecordingModule();
     model.calls = calls;
-    const trainer = new Trainer({ ...trainerOpts, maxEpochs: 1, callbacks: [recordingCallback(calls)] });
+    const trainer = quietTrainer({ maxEpochs: 1, numSanityValSteps: 2, callbacks: [recordingCallback(calls)] });
     await trainer.fit(model, { trainDataloaders: loader(2), valDataloaders: loader(2) });
     const expected = [
       'configureCallbacks',
@@ -146,7 +145,7 @@ describe('hook order', () => {
       const calls: string[] = [];
       const model = new RecordingModule();
       model.calls = calls;
-      const trainer = new Trainer({ ...trainerOpts, callbacks: [recordingCallback(calls)] });
+      const trainer = quietTrainer({ callbacks: [recordingCallback(calls)] });
       await trainer[verb](model, { dataloaders: loader(2) });
       expect(calls, verb).toEqual([
         'configureCallbacks', 'prepareData', 'Callback.setup', 'setup', 'configureModel',
@@ -160,7 +159,7 @@ describe('hook order', () => {
     const calls: string[] = [];
     const model = new RecordingModule();
     model.calls = calls;
-    const trainer = new Trainer({ ...trainerOpts, callbacks: [recordingCallback(calls)] });
+    const trainer = quietTrainer({ callbacks: [recordingCallback(calls)] });
     const preds = (await trainer.predict(model, { dataloaders: loader(2) })) as tf.Tensor[];
     const perBatch = [...batchTransfer, 'Callback.onPredictBatchStart', 'onPredictBatchStart', 'predictStep', 'Callback.onPredictBatchEnd', 'onPredictBatchEnd'];
     expect(calls).toEqual([
@@ -181,7 +180,7 @@ describe('hook order', () => {
     model.trainingStep = () => {
       throw new Error('boom');
     };
-    const trainer = new Trainer({ ...trainerOpts, maxEpochs: 1, callbacks: [recordingCallback(calls)] });
+    const trainer = quietTrainer({ maxEpochs: 1, callbacks: [recordingCallback(calls)] });
     await expect(trainer.fit(model, { trainDataloaders: loader(2) })).rejects.toThrow('boom');
     expect(calls.slice(-2)).toEqual(['Callback.onException', 'onException']);
     expect(trainer.state.status).toBe('interrupted');

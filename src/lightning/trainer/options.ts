@@ -39,13 +39,22 @@ export interface TrainerOptions {
   overfitBatches?: number;
   /** Log step metrics to the logger every N steps (default 50). */
   logEveryNSteps?: number;
-  /** Records the wish for reproducibility; with seedEverything the CPU and WASM backends are bit-for-bit repeatable. */
+  /**
+   * Train only on backends whose results repeat bit for bit (wasm, cpu): 'auto' skips webgpu and webgl
+   * (saying so in `trainer.backend.rejected`), and naming either is an error. With seedEverything, two runs
+   * then give the same numbers. Differs from Lightning: there are no per-op deterministic kernels to switch
+   * to, so whole backends are left out.
+   */
   deterministic?: boolean;
   /** Read the loss back each step and stop with an error naming the step if it is NaN or infinite. */
   detectAnomaly?: boolean;
   enableModelSummary?: boolean;
   /** Adds a ModelCheckpoint saving the last epoch when none is given (default true). */
   enableCheckpointing?: boolean;
+  /**
+   * Adds a ProgressBar (printed lines through `print`; one per epoch) when true. Differs from Lightning:
+   * off by default, because the studio shows its own progress. False with a ProgressBar in `callbacks` is an error.
+   */
   enableProgressBar?: boolean;
   callbacks?: Callback[];
   /** A logger, a list of loggers, true for the default in-memory CSVLogger, false for none. */
@@ -54,6 +63,11 @@ export interface TrainerOptions {
   accelerator?: Accelerator;
   /** Where checkpoints are kept (default: in memory). */
   checkpointStorage?: CheckpointStorage;
+  /**
+   * Prefix of the paths in `checkpointStorage`: a ModelCheckpoint without `dirpath` saves under
+   * '<defaultRootDir>/checkpoints' (default: 'checkpoints'). Loggers keep their rows in memory, so it has
+   * no other use.
+   */
   defaultRootDir?: string;
   /** Where the WASM backend finds its .wasm files (a folder URL, or a map of file name → URL). */
   wasmPaths?: string | Record<string, string>;
@@ -140,6 +154,10 @@ export function validateOptions(o: TrainerOptions): void {
   }
   if (o.flushIntervalMs !== undefined) check(typeof o.flushIntervalMs === 'number' && o.flushIntervalMs >= 0, 'flushIntervalMs', 'a non-negative number', o.flushIntervalMs);
   if (o.callbacks !== undefined) check(Array.isArray(o.callbacks), 'callbacks', 'an array of Callback', o.callbacks);
+  if (o.defaultRootDir !== undefined) {
+    const v = o.defaultRootDir;
+    check(typeof v === 'string' && v.replace(/\/+$/, '').length > 0, 'defaultRootDir', 'a non-empty path prefix for checkpoint storage, e.g. "runs/mnist"', v);
+  }
   for (const k of ['deterministic', 'detectAnomaly', 'enableModelSummary', 'enableCheckpointing', 'enableProgressBar'] as const) {
     if (o[k] !== undefined) check(typeof o[k] === 'boolean', k, 'a boolean', o[k]);
   }

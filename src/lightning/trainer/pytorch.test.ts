@@ -4,7 +4,8 @@
 // weights; the same model trained by our Trainer must reproduce them within 1e-4.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CSVLogger, DataLoader, LightningModule, OneCycleLR, TensorDataset, Trainer, type Batch, type OneCycleLROptions } from '../index';
+import { CSVLogger, DataLoader, LightningModule, OneCycleLR, TensorDataset, type Batch, type OneCycleLROptions } from '../index';
+import { quietTrainer } from '../testing/boring';
 import { buildReferenceMlp, makeReferenceOptimizer, referenceFixture, type ReferenceMlp, type ReferenceRun } from '../optim/reference';
 
 beforeAll(async () => {
@@ -47,14 +48,10 @@ describe('Trainer reproduces PyTorch per-step losses', () => {
     const ys = model.loss === 'mse' ? tf.tensor2d(model.batches.flatMap((b) => b.y as number[][])) : tf.tensor1d(model.batches.flatMap((b) => b.y as number[]), 'int32');
     const loader = new DataLoader(new TensorDataset(xs, ys), { batchSize: model.batches[0]!.x.length });
     const logger = new CSVLogger();
-    const trainer = new Trainer({
+    const trainer = quietTrainer({
       maxEpochs: run.epochs,
-      accelerator: 'cpu',
       logger,
       logEveryNSteps: 1,
-      enableModelSummary: false,
-      enableCheckpointing: false,
-      print: null,
       ...(run.clip?.type === 'norm' ? { gradientClipVal: run.clip.maxNorm, gradientClipAlgorithm: 'norm' as const } : {}),
       ...(run.clip?.type === 'value' ? { gradientClipVal: run.clip.clipValue, gradientClipAlgorithm: 'value' as const } : {}),
     });

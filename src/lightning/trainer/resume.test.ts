@@ -12,10 +12,10 @@ import {
   SGD,
   StepLR,
   TensorDataset,
-  Trainer,
   seedEverything,
   type Batch,
 } from '../index';
+import { quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -66,7 +66,8 @@ function data() {
   };
 }
 
-const base = { accelerator: 'cpu', enableModelSummary: false, print: null } as const;
+/** Runs with validation keep Lightning's default sanity check (2 batches), which quietTrainer turns off. */
+const base = { numSanityValSteps: 2 } as const;
 
 async function weightsOf(m: LightningModule): Promise<number[]> {
   const sd = await m.stateDict();
@@ -78,20 +79,20 @@ describe('resume from a checkpoint', () => {
     seedEverything(7);
     const d = data();
     const full = new Classifier();
-    const fullTrainer = new Trainer({ ...base, maxEpochs: 4, enableCheckpointing: false, logger: false });
+    const fullTrainer = quietTrainer({ ...base, maxEpochs: 4 });
     await fullTrainer.fit(full, { trainDataloaders: d.train, valDataloaders: d.val });
 
     seedEverything(7);
     const d2 = data();
     const storage = new MemoryCheckpointStorage();
     const first = new Classifier();
-    const t1 = new Trainer({ ...base, maxEpochs: 2, checkpointStorage: storage, logger: false, callbacks: [new ModelCheckpoint({ saveLast: true })] });
+    const t1 = quietTrainer({ ...base, maxEpochs: 2, checkpointStorage: storage, callbacks: [new ModelCheckpoint({ saveLast: true })] });
     await t1.fit(first, { trainDataloaders: d2.train, valDataloaders: d2.val });
     expect(await storage.exists('checkpoints/last.ckpt')).toBe(true);
 
     seedEverything(99); // a different RNG state: the checkpoint must restore it
     const resumed = new Classifier();
-    const t2 = new Trainer({ ...base, maxEpochs: 4, checkpointStorage: storage, logger: false, callbacks: [new ModelCheckpoint({ saveLast: true })] });
+    const t2 = quietTrainer({ ...base, maxEpochs: 4, checkpointStorage: storage, callbacks: [new ModelCheckpoint({ saveLast: true })] });
     await t2.fit(resumed, { trainDataloaders: d2.train, valDataloaders: d2.val, ckptPath: 'checkpoints/last.ckpt' });
 
     expect(t2.globalStep).toBe(fullTrainer.globalStep);
@@ -104,20 +105,20 @@ describe('resume from a checkpoint', () => {
     seedEverything(3);
     const d = data();
     const full = new Classifier();
-    const ft = new Trainer({ ...base, maxEpochs: 2, enableCheckpointing: false, logger: false, numSanityValSteps: 0 });
+    const ft = quietTrainer({ maxEpochs: 2 });
     await ft.fit(full, { trainDataloaders: d.train });
 
     seedEverything(3);
     const d2 = data();
     const storage = new MemoryCheckpointStorage();
     const cb = new ModelCheckpoint({ everyNTrainSteps: 4, saveTopK: -1, filename: 'step={step}' });
-    const t1 = new Trainer({ ...base, maxSteps: 8, checkpointStorage: storage, logger: false, callbacks: [cb], numSanityValSteps: 0 });
+    const t1 = quietTrainer({ maxSteps: 8, checkpointStorage: storage, callbacks: [cb] });
     await t1.fit(new Classifier(), { trainDataloaders: d2.train });
     const ckpt = await storage.load('checkpoints/step=8.ckpt');
-    expect(ckpt.loops).toEqual({ epoch: 1, batchesDone: 2, epochFinished: false }); // 6 batches per epoch
+    expect(ckpt.loops).toEqual({ epoch: 1, batchesDone: 2 }); // 6 batches per epoch (no dead `epochFinished` flag any more)
 
     const resumed = new Classifier();
-    const t2 = new Trainer({ ...base, maxEpochs: 2, checkpointStorage: storage, logger: false, enableCheckpointing: false, numSanityValSteps: 0 });
+    const t2 = quietTrainer({ maxEpochs: 2, checkpointStorage: storage });
     await t2.fit(resumed, { trainDataloaders: d2.train, ckptPath: 'checkpoints/step=8.ckpt' });
     expect(t2.globalStep).toBe(12);
     expect(await weightsOf(resumed)).toEqual(await weightsOf(full));
@@ -130,7 +131,7 @@ describe('determinism', () => {
       seedEverything(seed);
       const d = data();
       const logger = new CSVLogger();
-      const t = new Trainer({ ...base, maxEpochs: 2, deterministic: true, logger, logEveryNSteps: 1, enableCheckpointing: false });
+      const t = quietTrainer({ ...base, maxEpochs: 2, deterministic: true, logger, logEveryNSteps: 1 });
       await t.fit(new Classifier(), { trainDataloaders: d.train, valDataloaders: d.val });
       return logger.series('train_loss').map((p) => p.value);
     };
@@ -153,7 +154,7 @@ describe('memory', () => {
         counts.push(tf.memory().numTensors);
       }
     }
-    const t = new Trainer({ ...base, maxEpochs: 4, logger: new CSVLogger(), logEveryNSteps: 1, callbacks: [new Count()] });
+    const t = quietTrainer({ ...base, maxEpochs: 4, enableCheckpointing: true, logger: new CSVLogger(), logEveryNSteps: 1, callbacks: [new Count()] });
     await t.fit(new Classifier(), { trainDataloaders: d.train, valDataloaders: d.val });
     expect(counts).toHaveLength(4);
     expect(new Set(counts).size).toBe(1);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
-import { DataLoader, LightningModule, SGD, TensorDataset, Trainer, type Batch } from '../index';
+import { DataLoader, LightningModule, SGD, TensorDataset, type Batch } from '../index';
+import { quietTrainer } from '../testing/boring';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,7 +26,7 @@ class Lazy extends LightningModule {
 
 it('configureModel runs on the chosen backend, and estimatedSteppingBatches is known in configureOptimizers', async () => {
   const m = new Lazy();
-  const t = new Trainer({ accelerator: 'cpu', maxEpochs: 3, accumulateGradBatches: 2, enableModelSummary: false, enableCheckpointing: false, logger: false, print: null });
+  const t = quietTrainer({ maxEpochs: 3, accumulateGradBatches: 2 });
   const loader = new DataLoader(new TensorDataset(tf.randomNormal([40, 2]), tf.randomNormal([40, 1])), { batchSize: 10 });
   await t.fit(m, { trainDataloaders: loader });
   expect(m.seen.backendInConfigureModel).toBe('cpu');

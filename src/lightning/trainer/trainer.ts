@@ -4,6 +4,8 @@ import { ModelCheckpoint } from '../callbacks/model-checkpoint';
 import { ModelSummary } from '../callbacks/model-summary';
 import { Timer } from '../callbacks/timer';
 import { EarlyStopping } from '../callbacks/early-stopping';
+import { ProgressBar } from '../callbacks/progress-bar';
+import { deterministicConflict } from '../backends/select';
 import { MemoryCheckpointStorage, type Checkpoint, type CheckpointStorage } from '../checkpoint/checkpoint';
 import type { DataLoader } from '../data';
 import type { LightningDataModule } from '../datamodule';
@@ -17,9 +19,9 @@ import { applyLimit, parseMaxTime, validateOptions, type TrainerOptions } from '
 import { configureOptimizers } from './optimizers';
 import { chooseBackend, vetBackend, type BackendInfo } from './backend';
 import { countBatches } from '../loops/batch';
-import { runFitLoop } from '../loops/fit-loop';
-import { runEvaluation, type EvalResult } from '../loops/evaluation-loop';
-import { runPrediction } from '../loops/prediction-loop';
+import { FitLoop } from '../loops/fit-loop';
+import { EvaluationLoop, type EvalResult } from '../loops/evaluation-loop';
+import { PredictionLoop } from '../loops/prediction-loop';
 
 export type TrainerFn = 'fit' | 'validate' | 'test' | 'predict';
 export type RunningStage = 'train' | 'sanity_check' | 'validate' | 'test' | 'predict';
@@ -50,7 +52,8 @@ export interface EvalArgs {
 /**
  * Lightning's Trainer: runs fit / validate / test / predict on a
  * LightningModule with callbacks, loggers and checkpoints. The loops live in
- * `loops/`; this class holds the state they share and wires them together.
+ * `loops/` and own their position (`fitLoop.progress`); this class holds the
+ * state they share and wires them together.
  */
 export class Trainer {
   readonly options: TrainerOptions;
@@ -65,10 +68,10 @@ export class Trainer {
   lrSchedulerConfigs: Array<Required<Omit<LRSchedulerConfig, 'name'>> & { name?: string }> = [];
 
   state: TrainerState = { fn: null, stage: null, status: 'initializing' };
-  currentEpoch = 0;
-  globalStep = 0;
-  /** Lightning's `_batches_that_stepped`: the step index used for logging. */
-  batchesThatStepped = 0;
+  readonly fitLoop: FitLoop = new FitLoop(this);
+  readonly validateLoop: EvaluationLoop = new EvaluationLoop(this, 'validate');
+  readonly testLoop: EvaluationLoop = new EvaluationLoop(this, 'test');
+  readonly predictLoop: PredictionLoop = new PredictionLoop(this);
   /** Set to stop fit at the next check (between batches); respects minEpochs/minSteps. */
   shouldStop = false;
   /** Gradients about to be applied (after backward, before the optimizer step). */
@@ -90,17 +93,17 @@ export class Trainer {
   predictDataloaders: DataLoader[] = [];
   /** Which backend runs this trainer and why better ones were rejected. */
   backend: BackendInfo | null = null;
-  /** Resume position set by a checkpoint (consumed by the fit loop). */
-  resumeFrom: Checkpoint['loops'] | null = null;
-  /** Position of the running fit loop (what a checkpoint records). */
-  batchesDoneInEpoch = 0;
-  epochFinished = false;
-  /** True between an optimizer step and the increment of batchesThatStepped (validation runs in between). */
-  stepIncrementPending = false;
   readonly print: (msg: string) => void;
 
   constructor(options: TrainerOptions = {}) {
     validateOptions(options);
+    if (options.deterministic) {
+      const conflict = deterministicConflict(options.accelerator ?? 'auto');
+      if (conflict) throw new Error(conflict);
+    }
+    if (options.enableProgressBar === false && options.callbacks?.some((c) => c instanceof ProgressBar)) {
+      throw new Error('`enableProgressBar: false` but a ProgressBar is among `callbacks`; drop one of them');
+    }
     this.options = { ...options };
     this.print = options.print === null ? () => {} : (options.print ?? ((m: string) => console.log(m)));
     this.checkpointStorage = options.checkpointStorage ?? new MemoryCheckpointStorage();
@@ -115,8 +118,28 @@ export class Trainer {
     if (options.enableCheckpointing !== false && !this.callbacks.some((c) => c instanceof ModelCheckpoint)) {
       this.callbacks.push(new ModelCheckpoint());
     }
+    if (options.enableProgressBar === true && !this.callbacks.some((c) => c instanceof ProgressBar)) this.callbacks.push(new ProgressBar());
     if (fdr > 0) this.callbacks = this.callbacks.filter((c) => !c.disabledByFastDevRun);
     this.results = new LoggerConnector({ onStepMetrics: (v) => this.onStepMetrics(v) });
+  }
+
+  // ----- the fit loop's position (read-only; the loops advance it) ------------
+
+  /** Epochs completed: the index of the running epoch. */
+  get currentEpoch(): number {
+    return this.fitLoop.progress.epoch;
+  }
+  /** Optimizer steps taken. */
+  get globalStep(): number {
+    return this.fitLoop.progress.steps;
+  }
+  /** Lightning's `_batches_that_stepped`: the step index used for logging. */
+  get batchesThatStepped(): number {
+    return this.fitLoop.progress.batchesThatStepped;
+  }
+  /** Training batches finished in the running epoch. */
+  get batchesDoneInEpoch(): number {
+    return this.fitLoop.progress.batchesDone;
   }
 
   // ----- derived options -----------------------------------------------------
@@ -165,6 +188,13 @@ export class Trainer {
   get checkpointCallbacks(): ModelCheckpoint[] {
     return this.callbacks.filter((c): c is ModelCheckpoint => c instanceof ModelCheckpoint);
   }
+  get progressBarCallback(): ProgressBar | null {
+    return (this.callbacks.find((c) => c instanceof ProgressBar) as ProgressBar | undefined) ?? null;
+  }
+  /** The prefix of checkpoint paths (Lightning's `default_root_dir`); '' when not set. */
+  get defaultRootDir(): string {
+    return (this.options.defaultRootDir ?? '').replace(/\/+$/, '');
+  }
   get earlyStoppingCallback(): EarlyStopping | null {
     return (this.callbacks.find((c) => c instanceof EarlyStopping) as EarlyStopping | undefined) ?? null;
   }
@@ -210,7 +240,7 @@ export class Trainer {
       for (const l of this.loggers) l.logHyperparams({ ...this.lightningModule.hparams, ...(this.datamodule?.hparams ?? {}) });
       await callCallbacks(this, 'onFitStart', []);
       await callModule(this, 'onFitStart');
-      await runFitLoop(this);
+      await this.fitLoop.run();
       await callCallbacks(this, 'onFitEnd', []);
       await callModule(this, 'onFitEnd');
     });
@@ -224,7 +254,7 @@ export class Trainer {
       if (!dl) throw new Error('`validate` needs `dataloaders` or a datamodule whose `valDataloader()` returns one');
       this.valDataloaders = Array.isArray(dl) ? dl : [dl];
       if (args.ckptPath) await this.restore(args.ckptPath, false);
-      out = await runEvaluation(this, 'validate');
+      out = await this.validateLoop.run();
     });
     return out;
   }
@@ -237,7 +267,7 @@ export class Trainer {
       if (!dl) throw new Error('`test` needs `dataloaders` or a datamodule whose `testDataloader()` returns one');
       this.testDataloaders = Array.isArray(dl) ? dl : [dl];
       if (args.ckptPath) await this.restore(args.ckptPath, false);
-      out = await runEvaluation(this, 'test');
+      out = await this.testLoop.run();
     });
     return out;
   }
@@ -250,7 +280,7 @@ export class Trainer {
       if (!dl) throw new Error('`predict` needs `dataloaders` or a datamodule whose `predictDataloader()` returns one');
       this.predictDataloaders = Array.isArray(dl) ? dl : [dl];
       if (args.ckptPath) await this.restore(args.ckptPath, false);
-      out = await runPrediction(this);
+      out = await this.predictLoop.run();
     });
     return out;
   }
@@ -274,7 +304,7 @@ export class Trainer {
       await callCallbacks(this, 'setup', [stage]);
       await callModule(this, 'setup', stage);
       // The backend is chosen before configureModel, so layers built there live on it (Lightning: the device is known by then).
-      this.backend = await chooseBackend(this.options.accelerator ?? 'auto', this.options.wasmPaths);
+      this.backend = await chooseBackend(this.options.accelerator ?? 'auto', this.options.wasmPaths, this.options.deterministic ?? false);
       await callModule(this, 'configureModel');
       await body();
       await this.results.flush();
@@ -315,16 +345,13 @@ export class Trainer {
     const module = this.lightningModule;
     const ckpt: Checkpoint = {
       formatVersion: 1,
-      epoch: this.currentEpoch,
-      globalStep: this.globalStep,
-      loops: { epoch: this.currentEpoch, batchesDone: this.batchesDoneInEpoch, epochFinished: this.epochFinished },
+      ...this.fitLoop.progress.stateDict(),
       stateDict: await module.stateDict(),
       optimizerStates: weightsOnly ? [] : await Promise.all(this.optimizers.map((o) => o.stateDict())),
       lrSchedulers: weightsOnly ? [] : this.lrSchedulerConfigs.map((c) => c.scheduler.stateDict()),
       callbacks: {},
       hyperParameters: structuredClone(module.hparams),
       rngState: getRngState(),
-      batchesThatStepped: this.batchesThatStepped + (this.stepIncrementPending ? 1 : 0),
     };
     if (!weightsOnly) {
       for (const cb of this.callbacks) {
@@ -374,10 +401,7 @@ export class Trainer {
     }
     ckpt.optimizerStates.forEach((s, i) => this.optimizers[i]!.loadStateDict(s));
     ckpt.lrSchedulers.forEach((s, i) => this.lrSchedulerConfigs[i]?.scheduler.loadStateDict(s));
-    this.globalStep = ckpt.globalStep;
-    this.batchesThatStepped = Number(ckpt.batchesThatStepped ?? ckpt.globalStep);
-    this.currentEpoch = ckpt.loops.epoch;
-    this.resumeFrom = ckpt.loops;
+    this.fitLoop.progress.loadStateDict(ckpt);
     setRngState(ckpt.rngState);
   }
 }
