@@ -30,6 +30,49 @@ function readJson(path) {
   }
 }
 
+const isRoot = process.getuid?.() === 0;
+const hasApt = spawnSync('bash', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+
+/** Debian's Chromium for Playwright: $CHROME_PATH or /usr/bin/chromium. */
+function chromiumFound() {
+  return (!!process.env.CHROME_PATH && existsSync(process.env.CHROME_PATH)) || existsSync('/usr/bin/chromium');
+}
+
+/**
+ * The PyTorch-export tests run Python ($VOLT_PYTHON, else Debian's /usr/bin/python3,
+ * as src/export/pytorch/torch-env.ts does) with numpy and torch.
+ */
+const python = process.env.VOLT_PYTHON || '/usr/bin/python3';
+function torchFound() {
+  return spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+// Install what the tests need, as root with apt, in one go: Chromium for the
+// end-to-end tests, Debian's python3-torch (which brings python3 and numpy) for
+// the PyTorch-export tests. Without them those tests are skipped (torch) or fail
+// (Chromium); in CI (CI set) missing PyTorch fails the tests that need it.
+const aptNeeds = [];
+if (!onlyUnit && !chromiumFound()) aptNeeds.push(['chromium', 'Chromium is missing']);
+if (!onlyE2e && !torchFound()) {
+  if (process.env.VOLT_PYTHON) {
+    console.warn(`VOLT_PYTHON=${python} cannot import torch and numpy: the PyTorch tests will be skipped (they fail in CI)`);
+  } else {
+    aptNeeds.push(['python3-torch', 'PyTorch (with numpy) is missing for /usr/bin/python3']);
+  }
+}
+if (aptNeeds.length > 0) {
+  const names = aptNeeds.map(([p]) => p);
+  for (const [pkg, why] of aptNeeds) {
+    if (isRoot && hasApt) console.log(`${why}: installing Debian's ${pkg} (apt-get install ${pkg})`);
+    else console.warn(`${why}: install it with \`sudo apt-get install ${pkg}\`${pkg === 'chromium' ? ' or set CHROME_PATH' : ' (the tests that need it are skipped meanwhile)'}`);
+  }
+  if (isRoot && hasApt) {
+    // One package at a time, so that one that cannot be had does not keep the other out.
+    run('bash', ['-c', `apt-get update -qq; for p in ${names.join(' ')}; do DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null || echo "apt-get install $p failed"; done`]);
+    if (names.includes('python3-torch') && !torchFound()) console.warn('python3-torch did not install: the PyTorch tests will be skipped (they fail in CI)');
+  }
+}
+
 // Some unit tests read the packed built-in datasets (public/datasets), generated, not committed.
 if (run('node', ['scripts/pack-datasets.mjs']) !== 0) {
   totals.failed += 1;
@@ -54,20 +97,8 @@ if (!onlyE2e) {
   if (code !== 0) exitCode = 1;
 }
 
-/** Debian's Chromium for Playwright: $CHROME_PATH, /usr/bin/chromium, or installed with apt when we are root. */
-function ensureChromium() {
-  if (process.env.CHROME_PATH && existsSync(process.env.CHROME_PATH)) return true;
-  if (existsSync('/usr/bin/chromium')) return true;
-  if (process.getuid?.() === 0) {
-    console.log('Chromium is missing: installing Debian\'s chromium (apt-get install chromium)');
-    run('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
-    return existsSync('/usr/bin/chromium');
-  }
-  console.error('Chromium is missing: install it with `sudo apt-get install chromium` or set CHROME_PATH');
-  return false;
-}
-
-if (!onlyUnit && !ensureChromium()) {
+if (!onlyUnit && !chromiumFound()) {
+  console.error('Chromium is missing: the end-to-end tests cannot run');
   totals.failed += 1;
   exitCode = 1;
 } else if (!onlyUnit) {

@@ -49,7 +49,3 @@ export function sanitizeFileName(name: string, fallback = 'file'): string {
   return clean === '' ? fallback : clean;
 }
 
-/** The JSON text of a value, safe to place inside an HTML <script> element. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerLike } from '../worker/client';
-import { PROTOCOL_VERSION, type Command, type EventBody } from '../worker/protocol';
+import { PROTOCOL_VERSION, type Command } from '../worker/protocol';
 import { InProcessWorker } from '../worker/session-fixture';
 import { startRun, setRunDefaults } from './actions';
 import { connectWorker, disconnectWorker } from './client';

@@ -47,3 +47,4 @@ export {
   shareLink,
   updateLayer,
 } from './model';
+export { dataChangedSinceRun, evaluateLoaded, restoreRunData, runLabel } from './run-data';

@@ -7,7 +7,7 @@
 import { buildPreset, defaultPresetFor, listPresets, presetAvailability, type PresetId } from '../models/presets';
 import { inferShapes, type ShapeReport } from '../models/shapes';
 import { specFromUrl, specToUrl } from '../models/codec';
-import { layer, taskInfoOf, type LayerInit, type LayerKind, type LayerSpec, type ModelSpec, type RecipeSpec, type TaskInfo } from '../models/spec';
+import { layer, taskInfoOf, type LayerInit, type LayerKind, type LayerSpec, type ModelSpec, type RecipeSpec } from '../models/spec';
 import type { DatasetReport } from '../worker/protocol';
 import { useStore } from './state';
 

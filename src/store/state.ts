@@ -35,6 +35,10 @@ export interface RunSlice {
   status: RunStatus;
   config: RunConfig | null;
   result: RunResult | null;
+  /** The dataset the run on screen trained on, as the page had it at the start (Try it and labels use it). */
+  runDataset: DatasetReport | null;
+  /** What the run trained, as the page named it: the preset, "custom", or the imported model it continued. */
+  runModel: string | null;
 }
 
 export interface BackendSlice {
@@ -106,6 +110,9 @@ export interface EvaluationSlice {
   predictionError: string | null;
   /** Whether a prediction is in flight. */
   predicting: boolean;
+  /** The run's model on a dataset loaded after it (asked for with `evaluateLoaded`), and on which one. */
+  loadedEvaluation: { dataset: string; evaluation: Evaluation } | null;
+  loadedEvaluationError: string | null;
 }
 
 export interface UiSlice {
@@ -132,7 +139,7 @@ export type VoltState = RunSlice &
 
 export const MAX_LOG_LINES = 500;
 
-export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null };
+export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null, runDataset: null, runModel: null };
 export const initialBackend: BackendSlice = { backend: null };
 export const initialMetrics: MetricsSlice = { series: {}, throughput: [] };
 export const initialProgress: ProgressSlice = { progress: null };
@@ -149,7 +156,7 @@ export const initialData: DataSlice = {
   augmentPreviewError: null,
 };
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
-export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: false };
+export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: false, loadedEvaluation: null, loadedEvaluationError: null };
 export const initialUi: UiSlice = { step: 'data' };
 
 export function initialState(): VoltState {

@@ -7,7 +7,7 @@ import { SPEC_VERSION, type EncodedDataset, type TableSpec } from '../data';
 import { mulberry32 } from '../lightning/seed';
 
 /** Labels alternate 0/1; separable enough that the loss visibly falls within a few dozen steps. */
-export function makeBlobs(n: number, seed: number): { x: Float32Array; y: Int32Array } {
+function makeBlobs(n: number, seed: number): { x: Float32Array; y: Int32Array } {
   const rand = mulberry32(seed); // the same seed gives the same dataset everywhere
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const x = new Float32Array(n * 2);

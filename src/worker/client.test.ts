@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TrainingClient } from './client';
 import type { WorkerError, WorkerEvent } from './protocol';
-import { InProcessWorker, sleep, tinyConfig } from './session-fixture';
+import { InProcessWorker, tinyConfig } from './session-fixture';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

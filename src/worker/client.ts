@@ -15,7 +15,6 @@ import {
   type BuiltinRequest,
   type Command,
   type CommandBody,
-  type CommandType,
   type DataChoices,
   type ExportRequest,
   type PredictInput,

@@ -64,7 +64,8 @@ export function heldOutSplit(ds: EncodedDataset): 'test' | 'validation' | null {
   return validation.length > 0 ? 'validation' : null;
 }
 
-function specModel(run: BuiltRun): tf.LayersModel {
+/** The trained tf.LayersModel inside a spec-built run. */
+export function specModel(run: BuiltRun): tf.LayersModel {
   const model = (run.module as Partial<SpecModule>).model;
   if (!model) throw new Error('the last run has no tfjs model to export');
   return model;

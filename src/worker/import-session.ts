@@ -44,7 +44,7 @@ function inputShapeOf(model: tf.LayersModel, unknown: number): number[] {
 }
 
 /** The loaded dataset as the schema check reads it: a table's columns as read, with their inferred types. */
-function schemaTarget(data: LoadedData): SchemaTarget {
+export function schemaTarget(data: LoadedData): SchemaTarget {
   const ds = data.dataset;
   if (ds.spec.kind !== 'table') return { dataset: ds };
   const types = new Map((data.report.table?.columns ?? []).map((c) => [c.name, c.type]));

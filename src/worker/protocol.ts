@@ -182,6 +182,10 @@ export type CommandBody =
   | { type: 'previewAugmentation'; augmentation: AugmentationSpec; seed: number }
   /** A bundle zip, or model.json and its shards (bytes transferred). */
   | { type: 'importModel'; files: UploadFile[] }
+  /** Makes the last run's dataset the loaded one again (after another one was loaded). */
+  | { type: 'restoreRunData' }
+  /** The last run's model on the loaded dataset's held-out rows, when the loaded data fits the run's columns. */
+  | { type: 'evaluateLoaded' }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -203,6 +207,8 @@ export interface CommandResults {
   compareVariants: VariantsReport;
   previewAugmentation: AugmentationPreview;
   importModel: ImportReport;
+  restoreRunData: DatasetReport;
+  evaluateLoaded: Evaluation;
   pause: null;
   resume: null;
   stop: null;
@@ -210,7 +216,7 @@ export interface CommandResults {
 }
 export type ResultOf<T extends CommandType> = CommandResults[T];
 
-export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'restoreRunData', 'evaluateLoaded', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 

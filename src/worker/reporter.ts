@@ -9,7 +9,7 @@ import { Callback, batchSizeOf, type Batch, type BackendInfo, type LightningModu
 import type { RunControl } from './control';
 import type { Progress, RunStatus } from './protocol';
 
-export interface ReporterHooks {
+interface ReporterHooks {
   control: RunControl;
   setStatus(status: RunStatus): void;
   backend(info: BackendInfo): void;

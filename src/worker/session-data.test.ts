@@ -92,3 +92,46 @@ describe('TrainingSession: evaluation and predictions', () => {
     expect((await failure(h, { type: 'predict', input: { kind: 'features', values: {} } })).message).toMatch(/train one first/);
   });
 });
+
+describe('TrainingSession: the last run after another dataset was loaded', () => {
+  const shop = (rows: number, seed: number) => {
+    let s = seed;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const lines = ['size,colour,kind'];
+    for (let i = 0; i < rows; i++) {
+      const size = rnd() * 10;
+      lines.push(`${size.toFixed(2)},${rnd() < 0.5 ? 'red' : 'blue'},${size > 5 ? 'big' : 'small'}`);
+    }
+    return enc(lines.join('\n'));
+  };
+
+  it('evaluates on new data only when it fits the run’s columns, and loads the run’s dataset back', async () => {
+    const h = new Harness();
+    await result(h, { type: 'upload', files: [{ path: 'shop-a.csv', bytes: shop(200, 1) }] });
+    await h.run('a', { dataset: 'shop-a.csv', accelerator: 'cpu', maxEpochs: 15, seed: 1 });
+    expect(h.statuses('a').at(-1)).toBe('finished');
+
+    // Same columns, other rows: the run's model is evaluated on them, encoded the run's way.
+    await result(h, { type: 'upload', files: [{ path: 'shop-b.csv', bytes: shop(100, 7) }] });
+    const onB = await result(h, { type: 'evaluateLoaded' });
+    expect(onB.count).toBe(h.session.data.current!.dataset.splits[onB.split].length);
+    expect(onB.labels).toEqual(h.result('a')!.evaluation!.labels);
+    expect(onB.metrics.test_acc).toBeGreaterThan(0.7);
+
+    // Other columns: refused, naming what does not fit.
+    await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
+    expect((await failure(h, { type: 'evaluateLoaded' })).message).toMatch(/^iris does not fit the model trained on shop-a\.csv: size: /);
+
+    const back = await result(h, { type: 'restoreRunData' });
+    expect(back.name).toBe('shop-a.csv');
+    expect(h.session.data.current!.dataset.name).toBe('shop-a.csv');
+    const prediction = await result(h, { type: 'predict', input: { kind: 'features', values: { size: '9', colour: 'red' } } });
+    expect(prediction.labels[prediction.predicted]).toBe('big');
+  }, 60_000);
+
+  it('refuses both before any run', async () => {
+    const h = new Harness();
+    expect((await failure(h, { type: 'restoreRunData' })).message).toMatch(/needs a run that has ended/);
+    expect((await failure(h, { type: 'evaluateLoaded' })).message).toMatch(/needs a run that has ended/);
+  });
+});

@@ -41,6 +41,7 @@ import {
 import { RunReporter, StreamLogger, stepNames } from './reporter';
 import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
+import { evaluateOnLoaded } from './loaded-eval';
 
 /** What a command's handler can do besides returning its result. */
 interface HandlerContext {
@@ -221,6 +222,21 @@ export class TrainingSession {
       if (ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`importModel\` waits for the run to end; the status is ${this.status}`);
       await this.data.settled();
       return this.logFailure(ctx, 'importModel', () => this.importer.import(cmd.files, this.data.current));
+    },
+    restoreRunData: async (_cmd, ctx) => {
+      const run = this.lastRun;
+      if (!run?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`restoreRunData\` needs a run that has ended; the status is ${this.status}`);
+      const data = run.data;
+      const loaded = await this.data.enqueue(async () => (this.data.current = data));
+      ctx.log('info', `loaded ${loaded.dataset.name} again (the dataset run ${this.runId} trained on)`);
+      return loaded.report;
+    },
+    evaluateLoaded: async () => {
+      const run = this.lastRun;
+      if (!run?.data || ACTIVE_STATUSES.includes(this.status)) throw new Error(`\`evaluateLoaded\` needs a run that has ended; the status is ${this.status}`);
+      await this.data.settled();
+      if (!this.data.current) throw new Error('`evaluateLoaded` needs a loaded dataset');
+      return evaluateOnLoaded(run, this.data.current);
     },
   } satisfies Handlers;
 

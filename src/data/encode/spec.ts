@@ -4,7 +4,6 @@
  * the same transform. Keep it plain data (no classes, no functions) and
  * bump `version` on any change in meaning.
  */
-import type { Task } from '../types';
 
 export const SPEC_VERSION = 1;
 
@@ -107,10 +106,6 @@ export function featureOutputNames(f: FeatureSpec): string[] {
     f.kind === 'numeric' ? [f.column] : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])];
   if (f.missingIndicator) names.push(`${f.column} (missing)`);
   return names;
-}
-
-function targetTask(spec: TableSpec): Task | null {
-  return spec.target?.task ?? null;
 }
 
 /** Checks that a value read back from JSON is a spec this code understands. */

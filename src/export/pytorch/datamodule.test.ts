@@ -8,7 +8,7 @@ import { parseCsvText, prepareTable } from '../../data';
 import { runWithStub } from './fixtures/lightning-run';
 import { DATAMODULE_PY } from './python-training';
 import { PREPROCESSING_PY } from './python-preprocessing';
-import { torchAvailable, writeFiles } from './torch-env';
+import { needPython, writeFiles } from './torch-env';
 
 
 function rowsOf(lines: string[], eol = '\n'): string {
@@ -40,8 +40,8 @@ const cases: Array<{ name: string; text: string; target: string }> = [
 ];
 
 describe('datamodule.py encode_table', () => {
-  it('reads each awkward CSV into the rows and features the studio encoded', () => {
-    if (!torchAvailable('datamodule.py')) return;
+  it('reads each awkward CSV into the rows and features the studio encoded', (ctx) => {
+    needPython(ctx, 'torch');
     const files: Record<string, string> = { 'datamodule.py': DATAMODULE_PY, 'preprocessing.py': PREPROCESSING_PY };
     const expected = cases.map((c, i) => {
       const ds = prepareTable(parseCsvText(c.text).table, { target: c.target, split: { validation: 0.2, test: 0, seed: 1 } });

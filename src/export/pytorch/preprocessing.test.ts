@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, encodeImage, encodeTargetCell, type ImageSpec } from '../../data';
 import { imageSpec, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESSING_PY } from './python-preprocessing';
-import { runPython, writeFiles } from './torch-env';
+import { needPython, runPython, writeFiles } from './torch-env';
 
 function runPort(script: string, input: unknown): unknown {
   const dir = writeFiles({ 'preprocessing.py': PREPROCESSING_PY, 'input.json': JSON.stringify(input) }, 'volt-prep-');
@@ -26,7 +26,8 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe('preprocessing.py (the Python port of the data layer)', () => {
-  it('encodes table rows and targets as applyPreprocessing does', () => {
+  it('encodes table rows and targets as applyPreprocessing does', (ctx) => {
+    needPython(ctx, 'python');
     const spec = tableSpec();
     const rows = TABLE_ROWS.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j]!])));
     const out = runPort(
@@ -44,7 +45,8 @@ print(json.dumps({"x": x, "y": y}))`,
     expect(out.x[2]![8]).toBe(1);
   });
 
-  it('reads regression targets, dates and decimal commas the same way', () => {
+  it('reads regression targets, dates and decimal commas the same way', (ctx) => {
+    needPython(ctx, 'python');
     const target = { column: 'v', task: 'regression' as const, mean: 10, std: 4, decimalComma: true };
     const cells = ['12,5', '-3', '', 'x', '1e2'];
     const dateTarget = { column: 'd', task: 'regression' as const, mean: 0, std: 1, read: 'date' as const, dayFirst: true };
@@ -59,7 +61,8 @@ print(json.dumps({"v": [clean(encode_target(case["t"], c)) for c in case["cells"
     expect(out.d).toEqual(dates.map((c) => nanToNull(encodeTargetCell(dateTarget, c))));
   });
 
-  it('encodes images as encodeImage does (area when shrinking, bilinear when enlarging, grey and RGB)', () => {
+  it('encodes images as encodeImage does (area when shrinking, bilinear when enlarging, grey and RGB)', (ctx) => {
+    needPython(ctx, 'numpy');
     const cases: Array<{ spec: ImageSpec; w: number; h: number }> = [
       { spec: imageSpec(1), w: 15, h: 9 },
       { spec: imageSpec(3), w: 4, h: 5 },

@@ -7,7 +7,7 @@ import { buildSeeded, cnnSpec, mlpSpec, reshapeCnnSpec, sampleInputs } from '../
 import { imageSpec, tableSpec } from '../fixtures/specs';
 import { readText } from '../model-files';
 import { PYTORCH_FILES, exportPyTorchProject } from './project';
-import { runPython, torchAvailable, writeFiles } from './torch-env';
+import { needPython, runPython, writeFiles } from './torch-env';
 import { namedWeights, torchWeights } from './weights';
 
 const CHECK_SCRIPT = join(process.cwd(), 'scripts/export/check_torch.py');
@@ -31,7 +31,8 @@ async function exportCase(spec: ModelSpec, inputShape: number[], task: 'classifi
 }
 
 describe('exportPyTorchProject', () => {
-  it('writes every project file, and each Python file compiles', async () => {
+  it('writes every project file, and each Python file compiles', async (ctx) => {
+    needPython(ctx, 'python');
     const { model, files } = await exportCase(mlpSpec(), [4], 'classification', 1);
     model.dispose();
     for (const name of [...PYTORCH_FILES, 'weights.bin', 'weights.json']) expect(Object.keys(files)).toContain(name);
@@ -50,7 +51,8 @@ describe('exportPyTorchProject', () => {
     expect(readText(files['model.py']!)).toContain('nn.BatchNorm1d(16, eps=1e-3, momentum=0.01)');
   });
 
-  it('compiles the CNN project too (residual blocks, pooling, reshape)', async () => {
+  it('compiles the CNN project too (residual blocks, pooling, reshape)', async (ctx) => {
+    needPython(ctx, 'python');
     for (const [spec, shape, task] of [[cnnSpec(), [10, 10, 2], 'classification'], [reshapeCnnSpec(), [36], 'regression']] as const) {
       const { model, files } = await exportCase(spec, [...shape], task, 2);
       model.dispose();
@@ -108,8 +110,8 @@ describe('exported network in PyTorch', () => {
     ['a flat input reshaped for a CNN', reshapeCnnSpec, [36], 'regression'],
   ];
   for (const [name, makeSpec, inputShape, task] of cases) {
-    it(`matches tfjs within 1e-4 for ${name} (eval mode)`, async () => {
-      if (!torchAvailable('PyTorch equivalence')) return;
+    it(`matches tfjs within 1e-4 for ${name} (eval mode)`, async (ctx) => {
+      needPython(ctx, 'torch');
       const { model, files } = await exportCase(makeSpec(), inputShape, task, 3);
       const x = sampleInputs(inputShape, 6, 17);
       const y = model.predict(x) as tf.Tensor;

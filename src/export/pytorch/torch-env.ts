@@ -7,34 +7,53 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Debian's interpreter: the `python3` on PATH here is a pyenv build without torch. */
-export const PYTHON = process.env.VOLT_PYTHON ?? '/usr/bin/python3';
+/** Debian's interpreter: the `python3` on PATH here is a pyenv build without torch. `$VOLT_PYTHON` picks another. */
+const PYTHON = process.env.VOLT_PYTHON || '/usr/bin/python3';
 
 /** `env` is added to this process's environment. */
 export function runPython(args: string[], cwd?: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr || (r.error ? String(r.error) : '') };
 }
 
-/** Why PyTorch cannot be used here, or null when `import torch` works. */
-export function torchMissingReason(): string | null {
-  const r = runPython(['-c', 'import torch']);
-  if (r.status === 0) return null;
-  return `${PYTHON} cannot import torch (${(r.stderr.trim().split('\n').pop() ?? 'no output').slice(0, 200)})`;
+/** What a test needs from Python: the interpreter alone, numpy, or PyTorch (with numpy). */
+type PythonNeed = 'python' | 'numpy' | 'torch';
+
+const NEEDS: Record<PythonNeed, { label: string; imports: string }> = {
+  python: { label: 'Python', imports: 'import sys' },
+  numpy: { label: 'NumPy', imports: 'import numpy' },
+  torch: { label: 'PyTorch', imports: 'import torch, numpy' },
+};
+
+const checked = new Map<PythonNeed, string | null>();
+
+/** Why `need` cannot be had here, or null when it can; checked once per test file. */
+function pythonMissing(need: PythonNeed): string | null {
+  if (!checked.has(need)) {
+    const r = runPython(['-c', NEEDS[need].imports]);
+    const why = r.status === 0 ? null : `${PYTHON} cannot run \`${NEEDS[need].imports}\` (${(r.stderr.trim().split('\n').pop() || 'no output').slice(0, 200)})`;
+    checked.set(need, why);
+  }
+  return checked.get(need)!;
 }
 
-let missing: string | null | undefined;
+/** Whether this is CI (`$CI` set, and not "0" or "false"), where every dependency must be there. */
+function inCi(): boolean {
+  const ci = process.env.CI;
+  return !!ci && ci !== '0' && ci.toLowerCase() !== 'false';
+}
 
 /**
- * Whether a test that needs PyTorch can run. CI installs PyTorch, so there
- * its absence is a failure; elsewhere the check is reported and left out.
+ * Call first in a test that needs Python, numpy or PyTorch. When it is
+ * missing the test is skipped with the reason, or, in CI (which installs
+ * Debian's python3-torch), fails.
  */
-export function torchAvailable(what: string): boolean {
-  if (missing === undefined) missing = torchMissingReason();
-  if (missing === null) return true;
-  if (process.env.CI) throw new Error(`PyTorch is required in CI: ${missing}`);
-  console.warn(`${what} not checked: ${missing}`);
-  return false;
+export function needPython(ctx: { skip: (note?: string) => never }, need: PythonNeed): void {
+  const why = pythonMissing(need);
+  if (why === null) return;
+  const { label } = NEEDS[need];
+  if (inCi()) throw new Error(`${label} is required in CI: ${why}`);
+  ctx.skip(`${label} is missing: ${why}; as root, \`npm test\` installs Debian's python3-torch, or set VOLT_PYTHON`);
 }
 
 export function writeFiles(files: Record<string, Uint8Array | string>, prefix = 'volt-export-'): string {

@@ -13,11 +13,10 @@ import { loadImages, parseCsvText, prepareTable, type EncodedDataset } from '../
 import { decodeTestPng } from '../../data/fixtures/png';
 import { layer, type ModelSpec, type RecipeSpec } from '../../models';
 import { buildSeeded, specOf } from '../fixtures/models';
-import { readText } from '../model-files';
 import { num, rowsOf, runWithStub, tfLoss, trainTf, type RunRecord } from './fixtures/lightning-run';
 import { IMAGE_CLASSES, imageEntries, tableCsv } from './fixtures/training-data';
 import { exportPyTorchProject } from './project';
-import { torchAvailable, writeFiles } from './torch-env';
+import { needPython, writeFiles } from './torch-env';
 import { namedWeights } from './weights';
 
 
@@ -91,8 +90,8 @@ function withRecipe(spec: ModelSpec, recipe: Partial<RecipeSpec>): ModelSpec {
 }
 
 describe('exported train.py, run under a Lightning stand-in', () => {
-  it('resumes an MLP on a CSV table from the browser loss, steps the LR per epoch and validates', async () => {
-    if (!torchAvailable('train.py run')) return;
+  it('resumes an MLP on a CSV table from the browser loss, steps the LR per epoch and validates', async (ctx) => {
+    needPython(ctx, 'torch');
     const csv = tableCsv(160);
     const ds = prepareTable(parseCsvText(csv, { file: 'people.csv' }).table, { target: 'label', name: 'people.csv' });
     const spec = withRecipe(
@@ -116,8 +115,8 @@ describe('exported train.py, run under a Lightning stand-in', () => {
     expect(rec.test!.test_loss).toBeDefined();
   });
 
-  it('resumes a CNN on a folder of PNGs (one subfolder per class), with --devices 0,1 and a one-cycle LR', async () => {
-    if (!torchAvailable('train.py run')) return;
+  it('resumes a CNN on a folder of PNGs (one subfolder per class), with --devices 0,1 and a one-cycle LR', async (ctx) => {
+    needPython(ctx, 'torch');
     const entries = imageEntries(8, 16);
     const loaded = await loadImages(entries, { decode: decodeTestPng, size: 8, channels: 3, source: 'shapes' });
     const ds = loaded.dataset;

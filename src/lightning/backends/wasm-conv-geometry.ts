@@ -9,7 +9,7 @@ import type { KernelScratch } from './wasm-scratch';
  */
 
 export type Shape4 = [number, number, number, number];
-export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
 export function explicitPad(top: number, bottom: number, left: number, right: number): ExplicitPad {
   return [[0, 0], [top, bottom], [left, right], [0, 0]];
@@ -50,7 +50,7 @@ export function gradPadEnd(
   return Math.max(0, needed - inSize - padStart);
 }
 
-export interface AxisAlignment {
+interface AxisAlignment {
   padStart: number;
   padEnd: number;
   cropStart: number;

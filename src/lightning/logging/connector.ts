@@ -3,7 +3,7 @@ import type { LogOptions } from '../module';
 import { Metric } from '../metrics/metric';
 import { FX_RULES } from './fx';
 
-export type ResultStage = 'train' | 'validate' | 'test';
+type ResultStage = 'train' | 'validate' | 'test';
 
 interface Entry {
   key: string;
@@ -25,7 +25,7 @@ interface StepRecord {
   values: Array<[Entry, tf.Tensor | number]>;
 }
 
-export interface MetricsSink {
+interface MetricsSink {
   /** Values of one step (after the asynchronous readback). */
   onStepMetrics(values: StepValues): void;
 }
@@ -40,7 +40,7 @@ export interface StepValues {
   progBar: Record<string, number>;
 }
 
-export interface EpochValues {
+interface EpochValues {
   callback: Record<string, number>;
   logged: Record<string, number>;
   progBar: Record<string, number>;
@@ -52,7 +52,7 @@ export interface EpochValues {
  * at `flush`; epoch reductions are running sums on the device, read once at
  * epoch end. Nothing here forces a per-step readback.
  */
-export class ResultCollection {
+class ResultCollection {
   private entries = new Map<string, Entry>();
   private pending: Array<[Entry, tf.Tensor | number]> = [];
 
@@ -73,9 +73,7 @@ export class ResultCollection {
     if (value instanceof tf.Tensor && value.size !== 1) {
       throw new Error(`\`log("${key}")\` needs a scalar; got a tensor of shape [${value.shape}]`);
     }
-    if (typeof value === 'number' && !Number.isFinite(value) && !Number.isNaN(value)) {
-      // Infinite numbers are still logged; NaN too (callbacks may check them).
-    }
+    // Non-finite numbers (Infinity, NaN) are logged as they are: callbacks such as EarlyStopping check them.
     if (e.onStep) {
       const v = value instanceof tf.Tensor ? tf.keep(tf.tidy(() => tf.cast(tf.reshape(value, []), 'float32'))) : value;
       this.pending.push([e, v]);

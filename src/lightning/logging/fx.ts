@@ -1,5 +1,5 @@
 /** Where `this.log` may be called and with which defaults (Lightning's _FxValidator, in camelCase). */
-export interface FxRule {
+interface FxRule {
   /** Default for onStep / onEpoch. */
   defaults: [onStep: boolean, onEpoch: boolean];
   /** Whether onStep=true is allowed. */

@@ -17,7 +17,7 @@ function lossOf(out: StepOutput): tf.Tensor | null {
   throw new Error('`trainingStep` must return the loss tensor, `{loss, ...}`, or null/undefined to skip the batch');
 }
 
-export interface BatchResult {
+interface BatchResult {
   outputs: StepOutput;
   /** Whether the optimizer stepped on this batch. */
   stepped: boolean;

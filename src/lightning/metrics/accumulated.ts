@@ -125,7 +125,7 @@ export abstract class AccumulatedMetric<V extends MetricValue> extends Metric<V>
 }
 
 /** Rank 0 → number, rank 1 → number[], rank 2 → number[][] (row-major). */
-export function toPlain(data: ArrayLike<number>, shape: readonly number[]): MetricValue {
+function toPlain(data: ArrayLike<number>, shape: readonly number[]): MetricValue {
   if (shape.length === 0) return Number(data[0]);
   if (shape.length === 1) return Array.from(data, Number);
   if (shape.length === 2) {

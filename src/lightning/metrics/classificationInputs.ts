@@ -99,7 +99,7 @@ export function checkClassification(
  * Index of the highest score per row; ties go to the lowest index on every
  * backend (tf.argMax leaves the tie order to the backend's kernel).
  */
-export function firstArgMax(scores: tf.Tensor): tf.Tensor1D {
+function firstArgMax(scores: tf.Tensor): tf.Tensor1D {
   const [rows, cols] = scores.shape;
   const best = tf.max(scores, 1, true);
   const index = tf.reshape(tf.range(0, cols, 1, 'int32'), [1, cols]);

@@ -39,7 +39,7 @@ const AVERAGES: readonly Average[] = ['micro', 'macro', 'weighted', 'none'];
  * rows that truly are the class (support, tp + fn). Three [C] vectors hold
  * every count precision, recall and F1 need, at O(N·C) per batch.
  */
-export function statScores(pred: tf.Tensor1D, truth: tf.Tensor1D, numClasses: number): MetricState {
+function statScores(pred: tf.Tensor1D, truth: tf.Tensor1D, numClasses: number): MetricState {
   const predicted = oneHotFloat(pred, numClasses);
   const actual = oneHotFloat(truth, numClasses);
   return {

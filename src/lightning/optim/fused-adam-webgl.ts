@@ -21,7 +21,7 @@ import {
  * The part of tfjs-backend-webgl's `MathBackendWebGL` these kernels call,
  * typed here so that loading the optimizer never loads the WebGL package.
  */
-export interface WebGlRunner {
+interface WebGlRunner {
   runWebGLProgram(program: WebGlElementwiseProgram, inputs: TensorInfo[], dtype: DataType, customUniformValues?: number[][]): TensorInfo;
 }
 
@@ -46,7 +46,7 @@ const uniformName = (n: string): string => `adam${n.charAt(0).toUpperCase()}${n.
  * layout would pay a pack or unpack program per input. `body` is one of the
  * shared bodies (fused-adam-kernels.ts), rewritten from WGSL's syntax.
  */
-export function elementwiseProgram(names: readonly string[], uniforms: readonly string[], shape: number[], body: string, packed: boolean): WebGlElementwiseProgram {
+function elementwiseProgram(names: readonly string[], uniforms: readonly string[], shape: number[], body: string, packed: boolean): WebGlElementwiseProgram {
   const type = packed ? 'vec4' : 'float';
   const reads = names.map((n) => `${type} ${n}v = get${storageName(n)}AtOutCoords();`).join('\n        ');
   let code = body;

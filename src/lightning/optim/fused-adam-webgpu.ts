@@ -21,7 +21,7 @@ import {
  * here rather than imported so that loading the optimizer never loads the
  * WebGPU package (Node runs it on cpu/wasm without one).
  */
-export interface WebGpuRunner {
+interface WebGpuRunner {
   runWebGPUProgram(program: WebGpuElementwiseProgram, inputs: TensorInfo[], dtype: DataType, uniforms?: Array<{ type: string; data: number[] }>): TensorInfo;
 }
 
@@ -48,7 +48,7 @@ const WORKGROUP = 64;
  * binary ops do. `body` is one of the shared bodies (fused-adam-kernels.ts).
  * The scalars arrive as uniforms, so one compiled pipeline serves every step.
  */
-export function elementwiseProgram(key: string, names: readonly string[], uniforms: readonly string[], shape: number[], body: string): WebGpuElementwiseProgram {
+function elementwiseProgram(key: string, names: readonly string[], uniforms: readonly string[], shape: number[], body: string): WebGpuElementwiseProgram {
   const size = shape.reduce((a, b) => a * b, 1);
   const component = size % 4 === 0 ? 4 : 1;
   const type = component === 4 ? 'vec4<f32>' : 'f32';

@@ -40,7 +40,7 @@ export function fusedAdamAvailable(): boolean {
   return typeof backend[FUSED_BACKENDS[name]!.method] === 'function';
 }
 
-export interface FusedAdamResult {
+interface FusedAdamResult {
   expAvg: tf.Tensor;
   expAvgSq: tf.Tensor;
 }

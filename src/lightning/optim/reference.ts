@@ -20,7 +20,7 @@ export interface TorchLinear {
   bias: number[];
 }
 
-export interface ReferenceModel {
+interface ReferenceModel {
   name: string;
   /** Layer widths, e.g. [4, 8, 3]. */
   sizes: number[];
@@ -32,7 +32,7 @@ export interface ReferenceModel {
   batches: Array<{ x: number[][]; y: number[] | number[][] }>;
 }
 
-export type ReferenceClip = { type: 'norm'; maxNorm: number; normType: number | 'inf' } | { type: 'value'; clipValue: number };
+type ReferenceClip = { type: 'norm'; maxNorm: number; normType: number | 'inf' } | { type: 'value'; clipValue: number };
 
 export interface ReferenceRun {
   name: string;
@@ -66,7 +66,7 @@ export interface ReferenceSchedule {
   metrics?: number[];
 }
 
-export interface ReferenceFixture {
+interface ReferenceFixture {
   meta: Record<string, unknown>;
   models: Record<string, ReferenceModel>;
   runs: ReferenceRun[];
@@ -76,7 +76,7 @@ export interface ReferenceFixture {
 export const referenceFixture = fixtureJson as unknown as ReferenceFixture;
 
 /** PyTorch [out, in] weight → tfjs dense kernel [in, out]. */
-export function torchWeightToKernel(weight: number[][]): number[][] {
+function torchWeightToKernel(weight: number[][]): number[][] {
   const rows = weight.length;
   const cols = weight[0]?.length ?? 0;
   return Array.from({ length: cols }, (_, i) => Array.from({ length: rows }, (_, o) => weight[o]![i]!));
@@ -150,13 +150,13 @@ export function makeReferenceOptimizer(run: Pick<ReferenceRun, 'optimizer' | 'op
 }
 
 /** Applies a run's gradient clipping (none, by norm, by value) to `grads`, inside the caller's tidy. */
-export function applyReferenceClip(clip: ReferenceClip | null, grads: tf.NamedTensorMap): { grads: tf.NamedTensorMap; totalNorm?: tf.Scalar } {
+function applyReferenceClip(clip: ReferenceClip | null, grads: tf.NamedTensorMap): { grads: tf.NamedTensorMap; totalNorm?: tf.Scalar } {
   if (clip === null) return { grads };
   if (clip.type === 'value') return { grads: clipGradValue(grads, clip.clipValue) };
   return clipGradNorm(grads, clip.maxNorm, clip.normType === 'inf' ? Infinity : clip.normType);
 }
 
-export interface ReplayResult {
+interface ReplayResult {
   losses: number[];
   lrs: number[];
   gradNorms: number[];

@@ -13,7 +13,7 @@ import { Generator } from '../seed';
 import type { TrainerOptions } from '../trainer/options';
 import { Trainer } from '../trainer/trainer';
 
-export interface BoringOptions {
+interface BoringOptions {
   inFeatures?: number;
   outFeatures?: number;
   /** Learning rate of the default SGD optimizer. */
@@ -100,13 +100,13 @@ export class BoringModel extends LightningModule {
 }
 
 /** Seeded uniform values in [-1, 1), independent of Math.random. */
-export function randomMatrix(rows: number, cols: number, seed = 0): tf.Tensor2D {
+function randomMatrix(rows: number, cols: number, seed = 0): tf.Tensor2D {
   const g = new Generator(seed);
   const values = Float32Array.from({ length: rows * cols }, () => g.random() * 2 - 1);
   return tf.tensor2d(values, [rows, cols]);
 }
 
-export interface LoaderOptions {
+interface LoaderOptions {
   batchSize?: number;
   shuffle?: boolean;
   features?: number;

@@ -4,9 +4,9 @@ import { LRScheduler } from '../schedulers/scheduler';
 import { ReduceLROnPlateau } from '../schedulers/plateau';
 import type { Trainer } from './trainer';
 
-export type NormalizedSchedulerConfig = Required<Omit<LRSchedulerConfig, 'name'>> & { name?: string };
+type NormalizedSchedulerConfig = Required<Omit<LRSchedulerConfig, 'name'>> & { name?: string };
 
-export function isPlateauScheduler(s: LRScheduler): boolean {
+function isPlateauScheduler(s: LRScheduler): boolean {
   return s instanceof ReduceLROnPlateau;
 }
 

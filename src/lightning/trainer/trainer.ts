@@ -25,7 +25,7 @@ import { PredictionLoop } from '../loops/prediction-loop';
 
 export type TrainerFn = 'fit' | 'validate' | 'test' | 'predict';
 export type RunningStage = 'train' | 'sanity_check' | 'validate' | 'test' | 'predict';
-export type TrainerStatus = 'initializing' | 'running' | 'finished' | 'interrupted';
+type TrainerStatus = 'initializing' | 'running' | 'finished' | 'interrupted';
 
 export interface TrainerState {
   fn: TrainerFn | null;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { useStore } from '../../store';
+import { dataChangedSinceRun, useStore } from '../../store';
+import { RunBanner } from '../RunBanner';
 import type { Evaluation, PredictionSample } from '../../worker/protocol';
 import { formatMetric } from '../format';
 import { Thumb } from '../Thumb';
@@ -182,8 +183,12 @@ function PerClass({ ev }: { ev: Evaluation }) {
 }
 
 export function EvaluateStep() {
-  const ev = useStore((s) => s.evaluation);
-  const dataset = useStore((s) => s.dataset);
+  const own = useStore((s) => s.evaluation);
+  // The run's model on a dataset loaded after it, while that dataset is still the loaded one.
+  const onLoaded = useStore((s) => (s.loadedEvaluation && dataChangedSinceRun(s) && s.loadedEvaluation.dataset === s.dataset?.name ? s.loadedEvaluation : null));
+  const ev = onLoaded?.evaluation ?? own;
+  // Try it asks the run's model, so its fields are those of the data the run trained on.
+  const dataset = useStore((s) => s.runDataset ?? s.dataset);
   if (!ev) {
     return (
       <section className="panel">
@@ -199,6 +204,12 @@ export function EvaluateStep() {
   return (
     <section className="panel" aria-labelledby="eval-heading">
       <h2 id="eval-heading">Evaluate</h2>
+      <RunBanner offerEvaluate />
+      {onLoaded && (
+        <p className="muted" data-testid="eval.on-loaded">
+          Evaluated on {onLoaded.dataset} (loaded after the run), encoded the way the run's data was.
+        </p>
+      )}
       <div className="eval-top">
         <MetricsTable ev={ev} />
         {dataset && <TryIt report={dataset} />}

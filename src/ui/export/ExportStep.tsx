@@ -9,6 +9,7 @@ import { canExport, compareVariants, exportModel, importModel, useStore } from '
 import type { ExportVariant } from '../../worker/protocol';
 import { formatMetric } from '../format';
 import { ImportPanel } from './ImportPanel';
+import { RunBanner } from '../RunBanner';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -75,6 +76,7 @@ export function ExportStep() {
       )}
       {ready && (
         <>
+          <RunBanner offerEvaluate={false} />
           <div className="actions">
             <button type="button" data-testid="export.download" disabled={busy !== null} onClick={() => void exportModel('tfjs')}>
               Model files (TensorFlow.js, .zip)

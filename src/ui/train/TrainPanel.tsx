@@ -1,5 +1,4 @@
-import { useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useEffect, useMemo } from 'react';
 import { pauseRun, resumeRun, selectLatest, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
 import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
@@ -29,16 +28,23 @@ function Controls() {
   const accelerator = useStore((s) => s.accelerator);
   const maxEpochs = useStore((s) => s.maxEpochs);
   const active = ACTIVE_STATUSES.includes(status);
-  // An invalid spec is caught here, before any tensor is made; the Model step shows it on its layer.
-  const blocked = useStore((s) => {
+  // Train runs exactly what the page shows, so it waits for the dataset and the model to be ready;
+  // an invalid spec is caught here, before any tensor is made (the Model step shows it on its layer).
+  const waiting = useStore((s) => (s.dataLoading ? `loading ${s.dataLoading.what}…` : !s.dataset ? 'no dataset is loaded yet' : !s.spec ? 'the model is not ready yet' : null));
+  const invalid = useStore((s) => {
     const r = shapeReport(s.spec, s.dataset);
     return r && !r.ok ? (r.errors[0]?.message ?? 'the model has errors') : null;
   });
+  const blocked = waiting ?? invalid;
+  const train = () => {
+    // The charts are in the Train step: open it, whichever step the run was started from.
+    if (startRun()) setStep('train');
+  };
   const canPause = status === 'compiling' || status === 'training' || status === 'preparing';
   const shortcuts = useMemo(
     () => ({
       start: () => {
-        if (!active && blocked === null) void startRun();
+        if (!active && blocked === null) train();
       },
       togglePause: () => {
         if (canPause) void pauseRun();
@@ -80,7 +86,7 @@ function Controls() {
         />
       </label>
       <div className="buttons">
-        <button type="button" className="primary" data-testid="train.start" aria-keyshortcuts="T" disabled={active || blocked !== null} title={blocked ?? 'Train (T)'} onClick={() => void startRun()}>
+        <button type="button" className="primary" data-testid="train.start" aria-keyshortcuts="T" disabled={active || blocked !== null} title={blocked ?? 'Train (T)'} onClick={train}>
           Train
         </button>
         <button type="button" data-testid="train.pause" aria-keyshortcuts="P" title="Pause (P)" disabled={!canPause} onClick={() => void pauseRun()}>
@@ -96,9 +102,10 @@ function Controls() {
       <p className="muted keys" data-testid="train.keys">
         Keys: <kbd>T</kbd> train · <kbd>P</kbd> pause / resume · <kbd>S</kbd> stop
       </p>
-      {blocked && (
-        <p className="blocked" data-testid="train.blocked">
-          Train is off: {blocked}. Fix it in the Model step.
+      {blocked && !active && (
+        <p className={waiting ? 'muted small' : 'blocked'} data-testid="train.blocked">
+          Train is off: {blocked}
+          {waiting ? '' : '. Fix it in the Model step.'}
         </p>
       )}
     </div>
@@ -201,7 +208,21 @@ function Problems() {
   );
 }
 
+/** Leaving the page loses a run in progress: the browser asks first (the runs table marks such a run interrupted). */
+function useUnloadWarning(active: boolean): void {
+  useEffect(() => {
+    if (!active) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [active]);
+}
+
 export function TrainPanel() {
+  useUnloadWarning(useStore((s) => ACTIVE_STATUSES.includes(s.status)));
   return (
     <section className="panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Train</h2>
