@@ -36,11 +36,21 @@ test('fresh page: MNIST + MLP trains to an evaluation; a confusion cell shows it
 
   await test.step('draw a digit and get a class', async () => {
     const pad = page.getByTestId('eval.draw');
+    await pad.scrollIntoViewIfNeeded();
     const box = (await pad.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.8, { steps: 10 });
     await page.mouse.up();
+    // The stroke's end predicts on its own; the model's 28×28 view of the drawing is shown.
+    await expect(page.getByTestId('eval.prediction')).toHaveText(/^Predicted: \d \(\d+\.\d%\)$/);
+    const ink = await page.getByTestId('eval.draw.seen').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, 28, 28).data;
+      let rows = 0;
+      for (let y = 0; y < 28; y++) if ([...Array(28).keys()].some((x) => d[(y * 28 + x) * 4]! > 16)) rows++;
+      return rows;
+    });
+    expect(ink).toBe(20); // a vertical stroke fills the 20-px box, as MNIST digits do
     await page.getByTestId('eval.predict').click();
     await expect(page.getByTestId('eval.prediction')).toHaveText(/^Predicted: \d \(\d+\.\d%\)$/);
     const p = await studio.state('prediction');

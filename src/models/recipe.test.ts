@@ -170,3 +170,18 @@ describe('default recipes train well on the generated built-ins', () => {
     expect(m.val_r2).toBeGreaterThan(0.98);
   }, 120_000);
 });
+
+describe('recipeProblems: the page’s labels', () => {
+  it('names each bad field as the Model step labels it', async () => {
+    const { recipeProblems, defaultRecipeFor } = await import('./recipe');
+    const r = defaultRecipeFor({ task: 'classification', inputShape: [4] });
+    const bad = { ...r, optimizer: { ...r.optimizer, lr: -1, weightDecay: -0.1 }, batchSize: 0, epochs: 0 };
+    expect(recipeProblems(bad).map((p) => p.message)).toEqual([
+      'Learning rate must be a positive number, got -1',
+      'Weight decay must be a non-negative number, got -0.1',
+      'Batch size must be a positive integer, got 0',
+      'Epochs must be a positive integer, got 0',
+    ]);
+    expect(recipeProblems(r)).toEqual([]);
+  });
+});

@@ -166,3 +166,37 @@ function validateSchedule(s: ScheduleSpec, bad: (field: string, what: string, v:
       break;
   }
 }
+
+/** The Model step's labels of the recipe fields, for messages in the page's words. */
+const RECIPE_LABELS: Record<string, string> = {
+  loss: 'Loss',
+  'optimizer.type': 'Optimizer',
+  'optimizer.lr': 'Learning rate',
+  'optimizer.weightDecay': 'Weight decay',
+  'optimizer.momentum': 'Momentum',
+  batchSize: 'Batch size',
+  epochs: 'Epochs',
+  gradientClipVal: 'Gradient clipping (norm)',
+  seed: 'Seed',
+  'earlyStopping.monitor': 'Early stopping metric',
+  'earlyStopping.patience': 'Early stopping (patience)',
+  'earlyStopping.mode': 'Early stopping mode',
+};
+
+export interface RecipeProblem {
+  /** The recipe field (`optimizer.lr`), as in `validateRecipe`. */
+  field: string;
+  /** The label the page shows for it ("Learning rate"). */
+  label: string;
+  /** "Learning rate must be a positive number, got -1". */
+  message: string;
+}
+
+/** `validateRecipe`'s problems, each named by the label the Model step shows. */
+export function recipeProblems(recipe: RecipeSpec, task?: { task: Task; numClasses?: number }): RecipeProblem[] {
+  return validateRecipe(recipe, task).map((issue) => {
+    const field = (issue.field ?? 'recipe').replace(/^recipe\./, '');
+    const label = RECIPE_LABELS[field] ?? (field.startsWith('lrSchedule.') ? `LR schedule ${field.slice('lrSchedule.'.length)}` : field);
+    return { field, label, message: issue.message.replace(/^`[^`]+` must be/, `${label} must be`) };
+  });
+}

@@ -176,6 +176,8 @@ export interface EarlyStoppingSpec {
   monitor: string;
   patience: number;
   mode: 'min' | 'max';
+  /** Put back the weights of the best epoch when the run stops after a worse one (the studio's default: true). */
+  restoreBestWeights?: boolean;
 }
 
 export interface RecipeSpec {

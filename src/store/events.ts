@@ -37,6 +37,8 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       if (p.samplesPerSec > 0 && (!last || last.step < p.step)) return { progress: p, throughput: [...state.throughput, { step: p.step, value: p.samplesPerSec }] };
       return { progress: p };
     }
+    case 'boundary':
+      return stale ? {} : { boundary: event.boundary };
     case 'log': {
       const logs = state.logs.length >= MAX_LOG_LINES ? state.logs.slice(-MAX_LOG_LINES + 1) : state.logs.slice();
       logs.push({ runId: event.runId, level: event.level, message: event.message });

@@ -27,7 +27,7 @@ function fakeMain() {
       });
     },
     finish(result: Partial<RunResult> = {}) {
-      store.setState({ status: 'finished', result: { status: 'finished', metrics: { train_loss: 0.1 }, durationMs: 1234, steps: 10, epochs: 2, evaluation: null, ...result } });
+      store.setState({ status: 'finished', result: { status: 'finished', metrics: { train_loss: 0.1 }, durationMs: 1234, steps: 10, epochs: 2, evaluation: null, earlyStop: null, ...result } });
     },
   };
 }
@@ -309,7 +309,7 @@ describe('with the studio store', () => {
       applyWorkerEvent(ev({ type: 'metrics', runId: 'run-1', batch: encodeMetricBatch([0, 1, 2].map((step) => ({ name: 'train_loss', step, value: 2 - step }))) }));
       applyWorkerEvent(ev({ type: 'status', runId: 'run-1', status: 'finished' }));
       // What the start call's reply does (actions.ts): the result and the final status.
-      useStore.setState({ result: { status: 'finished', metrics: { train_loss: 0 }, durationMs: 50, steps: 3, epochs: 1, evaluation: null }, status: 'finished' });
+      useStore.setState({ result: { status: 'finished', metrics: { train_loss: 0 }, durationMs: 50, steps: 3, epochs: 1, evaluation: null, earlyStop: null }, status: 'finished' });
       expect(runs()).toHaveLength(1);
       expect(runs()[0]).toMatchObject({ status: 'finished', durationMs: 50, finalMetrics: { train_loss: 0 } });
       expect(runs()[0]!.series.train_loss!.map((p) => p.value)).toEqual([2, 1, 0]);

@@ -10,6 +10,7 @@ import type {
   AcceleratorChoice,
   AugmentationPreview,
   BackendReport,
+  BoundaryReport,
   DataFailure,
   DataProgress,
   DatasetReport,
@@ -55,6 +56,8 @@ export interface MetricsSlice {
 
 export interface ProgressSlice {
   progress: Progress | null;
+  /** A two-feature table's latest decision picture (null for other datasets). */
+  boundary: BoundaryReport | null;
 }
 
 export interface LogLine {
@@ -142,7 +145,7 @@ export const MAX_LOG_LINES = 500;
 export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null, runDataset: null, runModel: null };
 export const initialBackend: BackendSlice = { backend: null };
 export const initialMetrics: MetricsSlice = { series: {}, throughput: [] };
-export const initialProgress: ProgressSlice = { progress: null };
+export const initialProgress: ProgressSlice = { progress: null, boundary: null };
 export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, logs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };

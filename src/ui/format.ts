@@ -12,7 +12,9 @@ export function describeBackend(b: BackendReport | null): string {
 /** Four significant digits, plain text (what `metrics.<name>` shows). */
 export function formatMetric(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(3);
+  // A float32 round-off (|v| < 1e-12) is zero to a reader, not "2.220e-19".
+  if (Math.abs(v) < 1e-12) return '0';
+  if (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-6) return v.toExponential(3);
   return String(Number(v.toPrecision(4)));
 }
 

@@ -162,9 +162,47 @@ export interface RunResult {
   epochs: number;
   /** The held-out evaluation of a finished run (null when stopped, or without held-out rows). */
   evaluation: Evaluation | null;
+  /** Set when early stopping ended the run before its last epoch. */
+  earlyStop: EarlyStopReport | null;
+}
+
+/** Why early stopping ended a run, and which weights the model kept. */
+export interface EarlyStopReport {
+  monitor: string;
+  mode: 'min' | 'max';
+  patience: number;
+  /** 0-based epoch of the check that stopped the run, and of the best check. */
+  stoppedEpoch: number;
+  bestEpoch: number;
+  bestScore: number;
+  /** Whether the weights of `bestEpoch` were put back (else the last epoch's are kept). */
+  restored: boolean;
+  /** The callback's own sentence. */
+  reason: string;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
+
+/**
+ * A two-feature table's decision picture after an epoch: a size × size grid over the encoded feature
+ * plane (row 0 at the top: largest y), with the predicted class and its probability per cell
+ * (classification) or the predicted value (regression), and a sample of the training points.
+ */
+export interface BoundaryReport {
+  epoch: number;
+  task: 'classification' | 'regression';
+  size: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  /** The encoded features' names (x, y). */
+  axes: [string, string];
+  labels: string[];
+  classes: Uint8Array | null;
+  confidence: Float32Array | null;
+  values: Float32Array | null;
+  /** Training points in the same plane, with their target (class index or encoded value). */
+  points: { x: Float32Array; y: Float32Array; target: Float32Array };
+}
 
 // ----- commands: page → worker ------------------------------------------------
 
@@ -231,6 +269,7 @@ export type ProgressBody =
   | { type: 'backend'; runId: string; backend: BackendReport }
   | { type: 'metrics'; runId: string; batch: MetricBatch }
   | { type: 'progress'; runId: string; progress: Progress }
+  | { type: 'boundary'; runId: string; boundary: BoundaryReport }
   | { type: 'log'; runId: string | null; level: LogLevel; message: string }
   | { type: 'dataProgress'; progress: DataProgress };
 export type ProgressType = ProgressBody['type'];
@@ -245,7 +284,7 @@ export type WorkerEvent = EventBody & { v: ProtocolVersion };
 export type ProgressEvent = Extract<WorkerEvent, { type: ProgressType }>;
 export type EventType = WorkerEvent['type'];
 
-export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'log', 'dataProgress'] as const satisfies readonly ProgressType[];
+export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'boundary', 'log', 'dataProgress'] as const satisfies readonly ProgressType[];
 export const EVENT_TYPES = ['ready', 'reply', ...PROGRESS_TYPES] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.
@@ -319,6 +358,10 @@ export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
   if (event.type === 'metrics') {
     const { nameIndex, steps, values } = event.batch;
     return [nameIndex.buffer as ArrayBuffer, steps.buffer as ArrayBuffer, values.buffer as ArrayBuffer];
+  }
+  if (event.type === 'boundary') {
+    const b = event.boundary;
+    return [b.classes, b.confidence, b.values, b.points.x, b.points.y, b.points.target].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
   }
   if (event.type === 'reply' && event.ok) return resultTransferables(event.result);
   return [];

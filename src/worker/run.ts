@@ -158,7 +158,7 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
   // stopping and the run adds a non-strict one, which skips the check when the metric is missing.
   const es = spec.recipe.earlyStopping;
   const callbacks: Callback[] = [];
-  if (es && ds.splits.validation.length > 0) callbacks.push(new EarlyStopping({ monitor: es.monitor, patience: es.patience, mode: es.mode, strict: false }));
+  if (es && ds.splits.validation.length > 0) callbacks.push(new EarlyStopping({ monitor: es.monitor, patience: es.patience, mode: es.mode, strict: false, restoreBestWeights: es.restoreBestWeights ?? true }));
   else if (es) notes.push('early stopping off (no validation rows)');
   const moduleSpec: ModelSpec = { ...spec, recipe: { ...spec.recipe, earlyStopping: null } };
   const seed = spec.recipe.seed ?? undefined;

@@ -135,3 +135,35 @@ describe('TrainingSession: the last run after another dataset was loaded', () =>
     expect((await failure(h, { type: 'evaluateLoaded' })).message).toMatch(/needs a run that has ended/);
   });
 });
+
+describe('TrainingSession: the decision boundary of a two-feature table', () => {
+  it('sends a grid picture after epochs, the last one after the last epoch, which separates the training points', async () => {
+    const h = new Harness();
+    await h.run('b', { dataset: 'blobs', accelerator: 'cpu', maxEpochs: 4, seed: 1 });
+    const pictures = h.ofType('boundary', 'b').map((e) => e.boundary);
+    expect(pictures.length).toBeGreaterThanOrEqual(1);
+    const last = pictures.at(-1)!;
+    expect(last.epoch).toBe(3);
+    expect(last.classes!.length).toBe(last.size * last.size);
+    expect(last.axes).toEqual(['x1', 'x2']);
+    // Each training point's cell predicts its class (blobs are separable).
+    const { x, y, target } = last.points;
+    let agree = 0;
+    for (let i = 0; i < x.length; i++) {
+      const col = Math.min(last.size - 1, Math.floor(((x[i]! - last.xRange[0]) / (last.xRange[1] - last.xRange[0])) * last.size));
+      const row = Math.min(last.size - 1, Math.floor(((last.yRange[1] - y[i]!) / (last.yRange[1] - last.yRange[0])) * last.size));
+      if (last.classes![row * last.size + col] === target[i]) agree++;
+    }
+    expect(agree / x.length).toBeGreaterThan(0.9);
+    // Its arrays travel in the transfer list.
+    const rec = h.events.find((r) => r.event.type === 'boundary')!;
+    expect(rec.transfer.length).toBe(5);
+  });
+
+  it('sends none for other datasets', async () => {
+    const h = new Harness();
+    await result(h, { type: 'loadBuiltin', request: { name: 'iris' } });
+    await h.run('i', { dataset: 'iris', accelerator: 'cpu', maxEpochs: 2 });
+    expect(h.ofType('boundary')).toEqual([]);
+  });
+});

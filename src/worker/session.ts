@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Training needs every op's gradient; tfjs-core registers them only through this side-effect
 // module (the '@tensorflow/tfjs' bundle imports it, a worker built on tfjs-core alone must).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
+import { EarlyStopping, LearningRateMonitor, Trainer, type BackendInfo } from '../lightning';
 import type { ImageDecoder, ReadFile } from '../data';
 import { DataSession } from './data-session';
 import { ExportSession, type RunOutcome } from './export-session';
@@ -27,6 +27,7 @@ import {
   type CommandOf,
   type CommandType,
   type DatasetReport,
+  type EarlyStopReport,
   type Evaluation,
   type EventBody,
   type LogLevel,
@@ -42,6 +43,7 @@ import { RunReporter, StreamLogger, stepNames } from './reporter';
 import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
 import { evaluateOnLoaded } from './loaded-eval';
+import { BoundaryMonitor, hasBoundary } from './boundary';
 
 /** What a command's handler can do besides returning its result. */
 interface HandlerContext {
@@ -77,6 +79,22 @@ export interface SessionOptions {
   syncIntervalMs?: number;
   yieldToEventLoop?: () => Promise<void>;
   timers?: Timers;
+}
+
+/** What the run's early stopping did, when it ended the run. */
+function earlyStopOf(built: BuiltRun): EarlyStopReport | null {
+  const es = (built.callbacks ?? []).find((c): c is EarlyStopping => c instanceof EarlyStopping);
+  if (!es?.stoppingReason) return null;
+  return {
+    monitor: es.monitor,
+    mode: es.mode,
+    patience: es.patience,
+    stoppedEpoch: es.stoppedEpoch,
+    bestEpoch: es.bestEpoch,
+    bestScore: es.bestScore,
+    restored: es.restoredBestWeights,
+    reason: es.stoppingReason,
+  };
 }
 
 function toReport(info: BackendInfo): BackendReport {
@@ -348,7 +366,7 @@ export class TrainingSession {
         flushIntervalMs: this.opts.postIntervalMs ?? 100,
         logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, stepNames(metrics), step)),
         // The LR chart: each optimizer's rate, logged at its scheduler's interval (per epoch without one).
-        callbacks: [reporter, new LearningRateMonitor(), ...(built.callbacks ?? [])],
+        callbacks: [reporter, new LearningRateMonitor(), ...this.boundaryMonitor(runId, built), ...(built.callbacks ?? [])],
         ...built.trainerOptions,
         enableCheckpointing: false,
         detectAnomaly: config.detectAnomaly ?? false,
@@ -373,7 +391,7 @@ export class TrainingSession {
       };
       this.log('info', `run ${status} after ${trainer.globalStep} steps in ${(durationMs / 1000).toFixed(1)} s (${tf.memory().numTensors} tensors live)`);
       this.setStatus(status);
-      return { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch, evaluation };
+      return { status, metrics, durationMs, steps: trainer.globalStep, epochs: trainer.currentEpoch, evaluation, earlyStop: earlyStopOf(built) };
     } catch (err) {
       from?.weights.forEach((w) => w.dispose());
       from = null;
@@ -397,6 +415,13 @@ export class TrainingSession {
     const note = built.testSplit === 'validation' ? ' (no separate test split: the validation rows)' : '';
     this.log('info', `evaluated on ${evaluation.count} ${built.testSplit} rows${note} in ${Math.round(this.timers.now() - t0)} ms`);
     return { metrics, evaluation };
+  }
+
+  /** Two-feature tables: the decision picture after every epoch (TensorFlow Playground's view). */
+  private boundaryMonitor(runId: string, built: BuiltRun): BoundaryMonitor[] {
+    const ds = built.data?.dataset;
+    if (!ds || !hasBoundary(ds)) return [];
+    return [new BoundaryMonitor(ds, (boundary) => this.send({ type: 'boundary', runId, boundary }), () => this.timers.now())];
   }
 
   /** Frees the previous run's data, weights and optimizer state. */

@@ -135,3 +135,43 @@ describe('EarlyStopping', () => {
     expect(restored.bestScore).toBe(3);
   });
 });
+
+describe('EarlyStopping restoreBestWeights', () => {
+  /** Fits the scripted run, recording the module's weights after every training epoch. */
+  async function recorded(script: number[], options: Partial<EarlyStoppingOptions>, maxEpochs = 20) {
+    const snapshots: number[][] = [];
+    const model = new BoringModel({ valScript: script, log: false });
+    const es = new EarlyStopping({ monitor: 'val_metric', patience: 2, ...options });
+    const record = new (class extends EarlyStopping {
+      override onTrainEpochEnd(_t: unknown, m: BoringModel): void {
+        snapshots.push(m.parameters().flatMap((v) => Array.from(v.dataSync())));
+      }
+    })({ monitor: 'val_metric' });
+    const trainer = quietTrainer({ maxEpochs, callbacks: [record, es] });
+    const before = tf.memory().numTensors;
+    await trainer.fit(model, { trainDataloaders: boringLoader(4), valDataloaders: boringLoader(2) });
+    const leaked = tf.memory().numTensors - before;
+    return { es, snapshots, final: model.parameters().flatMap((v) => Array.from(v.dataSync())), leaked };
+  }
+
+  it('puts back the weights of the best epoch when a later check stopped the run, and frees its copies', async () => {
+    const { es, snapshots, final, leaked } = await recorded([5, 3, 4, 4.5, 1], { restoreBestWeights: true });
+    expect(es.stoppedEpoch).toBe(3);
+    expect(es.bestEpoch).toBe(1);
+    expect(es.restoredBestWeights).toBe(true);
+    expect(final).toEqual(snapshots[1]);
+    expect(final).not.toEqual(snapshots[3]);
+    // The copies are freed: what stays (the optimizer's state) is what a run without them keeps.
+    expect(leaked).toBe((await recorded([5, 3, 4, 4.5, 1], {})).leaked);
+  });
+
+  it('keeps the last weights when off (the default), and when the last check was the best', async () => {
+    const off = await recorded([5, 3, 4, 4.5], {});
+    expect(off.es.restoredBestWeights).toBe(false);
+    expect(off.final).toEqual(off.snapshots.at(-1));
+    const best = await recorded([5, 4, 3, 2], { restoreBestWeights: true, patience: 5 }, 4);
+    expect(best.es.bestEpoch).toBe(3);
+    expect(best.es.restoredBestWeights).toBe(false);
+    expect(best.final).toEqual(best.snapshots.at(-1));
+  });
+});

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { LightningModule } from '../module';
 import type { Trainer } from '../trainer/trainer';
 import { Callback } from './callback';
@@ -21,6 +22,12 @@ export interface EarlyStoppingOptions {
   /** Check at train epoch end instead of validation end (default: Lightning's rule, see setup). */
   checkOnTrainEpochEnd?: boolean;
   verbose?: boolean;
+  /**
+   * Keep a copy of the weights of the best check and put them back when training ends after a
+   * check that was not the best (Keras's `restore_best_weights`; default false, as Lightning has none:
+   * its users reload the best checkpoint). The copy lives on the device, one per weight.
+   */
+  restoreBestWeights?: boolean;
 }
 
 /** Stops training when a monitored metric stops improving (Lightning's EarlyStopping). */
@@ -42,6 +49,13 @@ export class EarlyStopping extends Callback {
   bestScore: number;
   /** Why training was stopped (null while it runs). */
   stoppingReason: string | null = null;
+  readonly restoreBestWeights: boolean;
+  /** The epoch of the best check so far (-1 before one). */
+  bestEpoch = -1;
+  /** Whether the best weights were put back at the end of fit. */
+  restoredBestWeights = false;
+  private bestWeights: tf.Tensor[] | null = null;
+  private lastCheckImproved = false;
 
   constructor(options: EarlyStoppingOptions) {
     super();
@@ -63,6 +77,7 @@ export class EarlyStopping extends Callback {
     this.divergenceThreshold = options.divergenceThreshold;
     this.checkOnTrainEpochEnd = options.checkOnTrainEpochEnd;
     this.verbose = options.verbose ?? false;
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.bestScore = mode === 'min' ? Infinity : -Infinity;
   }
 
@@ -87,17 +102,39 @@ export class EarlyStopping extends Callback {
     return trainer.state.fn !== 'fit' || trainer.sanityChecking;
   }
 
-  override onTrainEpochEnd(trainer: Trainer, _m: LightningModule): void {
+  override onTrainEpochEnd(trainer: Trainer, module: LightningModule): void {
     if (!this.checkOnTrainEpochEnd || this.skip(trainer)) return;
-    this.runCheck(trainer);
+    this.runCheck(trainer, module);
   }
 
-  override onValidationEnd(trainer: Trainer, _m: LightningModule): void {
+  override onValidationEnd(trainer: Trainer, module: LightningModule): void {
     if (this.checkOnTrainEpochEnd || this.skip(trainer)) return;
-    this.runCheck(trainer);
+    this.runCheck(trainer, module);
   }
 
-  private runCheck(trainer: Trainer): void {
+  /** Puts the best check's weights back when the last check was not the best. */
+  override onFitEnd(_trainer: Trainer, module: LightningModule): void {
+    const best = this.bestWeights;
+    this.bestWeights = null;
+    if (!best) return;
+    if (!this.lastCheckImproved) {
+      const vars = module.namedVariables().map(([, v]) => v);
+      if (vars.length === best.length && vars.every((v, i) => v.shape.join(',') === best[i]!.shape.join(','))) {
+        vars.forEach((v, i) => v.assign(best[i]!));
+        this.restoredBestWeights = true;
+      }
+    }
+    best.forEach((t) => t.dispose());
+  }
+
+  private keepBest(trainer: Trainer, module: LightningModule): void {
+    this.bestEpoch = trainer.currentEpoch;
+    if (!this.restoreBestWeights) return;
+    this.bestWeights?.forEach((t) => t.dispose());
+    this.bestWeights = module.namedVariables().map(([, v]) => tf.clone(v));
+  }
+
+  private runCheck(trainer: Trainer, module: LightningModule): void {
     const current = trainer.callbackMetrics[this.monitor];
     if (current === undefined) {
       if (this.strict) {
@@ -107,7 +144,10 @@ export class EarlyStopping extends Callback {
       }
       return;
     }
+    const before = this.bestScore;
     const [stop, reason] = this.evaluate(current);
+    this.lastCheckImproved = this.bestScore !== before;
+    if (this.lastCheckImproved) this.keepBest(trainer, module);
     trainer.shouldStop = trainer.shouldStop || stop;
     if (stop) {
       this.stoppedEpoch = trainer.currentEpoch;
@@ -144,11 +184,12 @@ export class EarlyStopping extends Callback {
   }
 
   override stateDict(): Record<string, unknown> {
-    return { waitCount: this.waitCount, stoppedEpoch: this.stoppedEpoch, bestScore: this.bestScore, patience: this.patience };
+    return { waitCount: this.waitCount, stoppedEpoch: this.stoppedEpoch, bestScore: this.bestScore, patience: this.patience, bestEpoch: this.bestEpoch };
   }
   override loadStateDict(s: Record<string, unknown>): void {
     this.waitCount = Number(s.waitCount);
     this.stoppedEpoch = Number(s.stoppedEpoch);
+    this.bestEpoch = typeof s.bestEpoch === 'number' ? s.bestEpoch : -1;
     // JSON turns the initial ±Infinity into null; Number(null) would be 0, a "best" no loss can beat.
     this.bestScore = typeof s.bestScore === 'number' ? s.bestScore : this.mode === 'min' ? Infinity : -Infinity;
   }

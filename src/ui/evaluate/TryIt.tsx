@@ -2,18 +2,25 @@ import { useEffect, useRef, useState } from 'react';
 import { predict, useStore } from '../../store';
 import type { DatasetReport } from '../../worker/protocol';
 import { formatMetric } from '../format';
+import { grayOf, mnistFromDrawing, rgbaOf } from './mnist-draw';
 
 const PAD = 196;
 
-/** A black square to draw a white digit on, as MNIST digits are written. */
+/**
+ * A black square to draw a white digit on, as MNIST digits are written. The
+ * drawing is prepared as MNIST's were (see mnist-draw.ts) and the 28×28 image
+ * the model sees is shown beside it; each stroke's end asks for a prediction.
+ */
 function DrawPad() {
   const ref = useRef<HTMLCanvasElement>(null);
+  const seen = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
   const clear = () => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, PAD, PAD);
+    seen.current?.getContext('2d')?.clearRect(0, 0, 28, 28);
   };
   useEffect(clear, []);
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
@@ -31,7 +38,9 @@ function DrawPad() {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     const img = ctx.getImageData(0, 0, PAD, PAD);
-    void predict({ kind: 'pixels', width: PAD, height: PAD, rgba: img.data });
+    const rgba = rgbaOf(mnistFromDrawing(grayOf(img.data, PAD, PAD)));
+    seen.current?.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(rgba), 28, 28), 0, 0);
+    void predict({ kind: 'pixels', width: 28, height: 28, rgba });
   };
   return (
     <div className="draw">
@@ -56,11 +65,16 @@ function DrawPad() {
         onPointerMove={stroke}
         onPointerUp={() => {
           drawing.current = false;
+          send(); // live: each stroke's end predicts
         }}
         onPointerLeave={() => {
           drawing.current = false;
         }}
       />
+      <figure className="seen">
+        <canvas ref={seen} width={28} height={28} data-testid="eval.draw.seen" aria-label="The 28×28 image the model sees" />
+        <figcaption className="muted small">what the model sees (28×28, centred as MNIST)</figcaption>
+      </figure>
       <div className="buttons">
         <button type="button" className="primary" data-testid="eval.predict" onClick={send}>
           Predict

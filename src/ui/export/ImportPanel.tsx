@@ -144,7 +144,13 @@ export function ImportPanel() {
         </table>
       )}
       <ContinueTraining key={`${imported.source}:${imported.dataset}`} imported={imported} />
-      <TryImported />
+      {imported.schema?.ok === false ? (
+        <p className="muted" data-testid="export.try.off">
+          Try it is off: the model does not fit {imported.dataset}.
+        </p>
+      ) : (
+        <TryImported />
+      )}
     </div>
   );
 }

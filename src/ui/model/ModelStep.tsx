@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { addLayer, choosePreset, presetsFor, setRecipe, shapeReport, useStore } from '../../store';
-import { defaultOptimizer, defaultSchedule } from '../../models/recipe';
+import { defaultOptimizer, defaultSchedule, recipeProblems } from '../../models/recipe';
 import { LAYER_KINDS, LAYER_TYPE_NAMES, OPTIMIZERS, SCHEDULES, type LayerKind, type ModelSpec, type RecipeSpec } from '../../models/spec';
 import { formatCount } from '../../models/summary';
 import { LayerRow } from './LayerRow';
@@ -11,9 +11,21 @@ function num(v: string, apply: (n: number) => void): void {
   if (Number.isFinite(n)) apply(n);
 }
 
+/** A recipe field's problem under its input (the same sentence Train's refusal shows). */
+function FieldError({ problems, field }: { problems: Map<string, string>; field: string }) {
+  const message = problems.get(field);
+  return message ? (
+    <small className="field-error" role="alert" data-testid={`model.recipe.error.${field}`}>
+      {message}
+    </small>
+  ) : null;
+}
+
 function Recipe({ spec }: { spec: ModelSpec }) {
   const r = spec.recipe;
   const set = (patch: Partial<RecipeSpec>) => setRecipe(patch);
+  const problems = new Map(recipeProblems(r).map((p) => [p.field, p.message]));
+  const invalid = (field: string) => (problems.has(field) ? { 'aria-invalid': true as const } : {});
   return (
     <div className="recipe" data-testid="model.recipe">
       <h3>Training recipe</h3>
@@ -30,19 +42,23 @@ function Recipe({ spec }: { spec: ModelSpec }) {
         </label>
         <label className="field">
           <span>Learning rate</span>
-          <input data-testid="model.lr" type="number" step="any" value={r.optimizer.lr} onChange={(e) => num(e.target.value, (lr) => set({ optimizer: { ...r.optimizer, lr } }))} />
+          <input data-testid="model.lr" type="number" step="any" {...invalid('optimizer.lr')} value={r.optimizer.lr} onChange={(e) => num(e.target.value, (lr) => set({ optimizer: { ...r.optimizer, lr } }))} />
+          <FieldError problems={problems} field="optimizer.lr" />
         </label>
         <label className="field">
           <span>Weight decay</span>
-          <input data-testid="model.weight-decay" type="number" step="any" value={r.optimizer.weightDecay} onChange={(e) => num(e.target.value, (weightDecay) => set({ optimizer: { ...r.optimizer, weightDecay } }))} />
+          <input data-testid="model.weight-decay" type="number" step="any" {...invalid('optimizer.weightDecay')} value={r.optimizer.weightDecay} onChange={(e) => num(e.target.value, (weightDecay) => set({ optimizer: { ...r.optimizer, weightDecay } }))} />
+          <FieldError problems={problems} field="optimizer.weightDecay" />
         </label>
         <label className="field">
           <span>Batch size</span>
-          <input data-testid="model.batch-size" type="number" min={1} value={r.batchSize} onChange={(e) => num(e.target.value, (batchSize) => set({ batchSize }))} />
+          <input data-testid="model.batch-size" type="number" min={1} {...invalid('batchSize')} value={r.batchSize} onChange={(e) => num(e.target.value, (batchSize) => set({ batchSize }))} />
+          <FieldError problems={problems} field="batchSize" />
         </label>
         <label className="field">
           <span>Epochs</span>
-          <input data-testid="model.epochs" type="number" min={1} value={r.epochs} onChange={(e) => num(e.target.value, (epochs) => set({ epochs }))} />
+          <input data-testid="model.epochs" type="number" min={1} {...invalid('epochs')} value={r.epochs} onChange={(e) => num(e.target.value, (epochs) => set({ epochs }))} />
+          <FieldError problems={problems} field="epochs" />
         </label>
         <label className="field">
           <span>LR schedule</span>
@@ -62,12 +78,29 @@ function Recipe({ spec }: { spec: ModelSpec }) {
             min={0}
             placeholder="off"
             value={r.earlyStopping?.patience ?? ''}
-            onChange={(e) => set({ earlyStopping: e.target.value.trim() === '' ? null : { monitor: 'val_loss', mode: 'min', patience: Math.max(0, Math.round(Number(e.target.value))) } })}
+            onChange={(e) =>
+              set({
+                earlyStopping:
+                  e.target.value.trim() === '' ? null : { monitor: 'val_loss', mode: 'min', patience: Math.max(0, Math.round(Number(e.target.value))), restoreBestWeights: r.earlyStopping?.restoreBestWeights ?? true },
+              })
+            }
           />
         </label>
+        {r.earlyStopping && (
+          <label className="field check">
+            <input
+              type="checkbox"
+              data-testid="model.restore-best"
+              checked={r.earlyStopping.restoreBestWeights ?? true}
+              onChange={(e) => set({ earlyStopping: { ...r.earlyStopping!, restoreBestWeights: e.target.checked } })}
+            />
+            <span>Restore the best epoch's weights when it stops</span>
+          </label>
+        )}
         <label className="field">
           <span>Gradient clipping (norm)</span>
-          <input data-testid="model.clip" type="number" min={0} step="any" placeholder="off" value={r.gradientClipVal ?? ''} onChange={(e) => set({ gradientClipVal: e.target.value.trim() === '' ? null : Number(e.target.value) })} />
+          <input data-testid="model.clip" type="number" min={0} step="any" placeholder="off" {...invalid('gradientClipVal')} value={r.gradientClipVal ?? ''} onChange={(e) => set({ gradientClipVal: e.target.value.trim() === '' ? null : Number(e.target.value) })} />
+          <FieldError problems={problems} field="gradientClipVal" />
         </label>
         <label className="field">
           <span>Seed</span>

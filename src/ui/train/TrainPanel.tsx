@@ -1,8 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { pauseRun, resumeRun, selectLatest, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
-import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type RunStatus } from '../../worker/protocol';
+import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type EarlyStopReport, type RunStatus } from '../../worker/protocol';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
 import { useTrainShortcuts } from './shortcuts';
+import { recipeProblems } from '../../models/recipe';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   idle: 'Ready to train',
@@ -33,7 +34,9 @@ function Controls() {
   const waiting = useStore((s) => (s.dataLoading ? `loading ${s.dataLoading.what}…` : !s.dataset ? 'no dataset is loaded yet' : !s.spec ? 'the model is not ready yet' : null));
   const invalid = useStore((s) => {
     const r = shapeReport(s.spec, s.dataset);
-    return r && !r.ok ? (r.errors[0]?.message ?? 'the model has errors') : null;
+    if (r && !r.ok) return r.errors[0]?.message ?? 'the model has errors';
+    // The recipe is checked here too, in the Model step's words, before the worker sees it.
+    return s.spec ? (recipeProblems(s.spec.recipe)[0]?.message ?? null) : null;
   });
   const blocked = waiting ?? invalid;
   const train = () => {
@@ -155,17 +158,34 @@ function StatusLine() {
 // One formatter for the page: toLocaleString builds a new one per call, which costs milliseconds.
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
+/** Why early stopping ended the run and which weights the model kept, in the page's words. */
+function earlyStopText(e: EarlyStopReport, totalEpochs: number): string {
+  const at = `Stopped early at epoch ${e.stoppedEpoch + 1}${totalEpochs > 0 ? `/${totalEpochs}` : ''}`;
+  const why = /did not improve/.test(e.reason) ? `${e.monitor} did not improve for ${e.patience} epoch${e.patience === 1 ? '' : 's'}` : e.reason.replace(/ Signaling Trainer to stop\.$/, '');
+  const kept = e.bestEpoch < 0 ? '' : e.restored ? `; weights of epoch ${e.bestEpoch + 1} restored (best ${e.monitor} ${formatMetric(e.bestScore)})` : `; the last epoch's weights kept (best ${e.monitor} was at epoch ${e.bestEpoch + 1})`;
+  return `${at}: ${why}${kept}.`;
+}
+
 function ProgressView() {
   const p = useStore((s) => s.progress);
+  const status = useStore((s) => s.status);
+  const earlyStop = useStore((s) => s.result?.earlyStop ?? null);
   if (!p) return null;
-  const fraction = p.totalSteps > 0 ? p.step / p.totalSteps : p.batchesPerEpoch > 0 ? p.batch / p.batchesPerEpoch : 0;
+  const done = status === 'finished';
+  const fraction = done ? 1 : p.totalSteps > 0 ? p.step / p.totalSteps : p.batchesPerEpoch > 0 ? p.batch / p.batchesPerEpoch : 0;
   return (
     <div className="progress" data-testid="train.progress">
       <progress max={1} value={Math.min(1, fraction)} aria-label="Training progress" />
       <div className="muted">
-        {progressText(p)} · {p.samplesPerSec > 0 ? `${integer.format(p.samplesPerSec)} samples/s` : 'measuring speed'} · ETA {formatEta(p.etaSeconds)}
+        {progressText(p)} · {p.samplesPerSec > 0 ? `${integer.format(p.samplesPerSec)} samples/s` : 'measuring speed'}
+        {done ? '' : ` · ETA ${formatEta(p.etaSeconds)}`}
         {p.compileMs !== null ? ` · warm-up ${(p.compileMs / 1000).toFixed(1)} s` : ''}
       </div>
+      {earlyStop && (
+        <p className="notice" data-testid="train.early-stop">
+          {earlyStopText(earlyStop, p.totalEpochs)}
+        </p>
+      )}
     </div>
   );
 }
