@@ -6,6 +6,7 @@ import { DataStep } from './data/DataStep';
 import { ModelStep } from './model/ModelStep';
 import { TrainCharts } from './train/TrainCharts';
 import { TrainPanel } from './train/TrainPanel';
+import { Boundary } from './train/Boundary';
 import { EvaluateStep } from './evaluate/EvaluateStep';
 import { ExportStep } from './export/ExportStep';
 import { RunsPanel } from './runs';
@@ -73,6 +74,7 @@ export function App() {
           {step === 'data' && <DataStep />}
           {step === 'model' && <ModelStep />}
           {step === 'train' && <TrainCharts />}
+          {step === 'train' && <Boundary />}
           {step === 'evaluate' && <EvaluateStep />}
           {step === 'export' && <ExportStep />}
           {/* Below every step, so runs can be compared from any of them (and Train clicked on any step records one). */}

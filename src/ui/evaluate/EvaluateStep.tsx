@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { dataChangedSinceRun, useStore } from '../../store';
 import { RunBanner } from '../RunBanner';
+import { Boundary } from '../train/Boundary';
 import type { Evaluation, PredictionSample } from '../../worker/protocol';
 import { formatMetric } from '../format';
 import { Thumb } from '../Thumb';
@@ -214,6 +215,7 @@ export function EvaluateStep() {
         <MetricsTable ev={ev} />
         {dataset && <TryIt report={dataset} />}
       </div>
+      {!onLoaded && <Boundary />}
       {ev.confusion ? (
         <>
           <Confusion ev={ev} />
