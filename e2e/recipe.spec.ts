@@ -32,3 +32,20 @@ test('early stopping says why the run stopped, fills the bar and restores the be
   expect(result!.earlyStop).toMatchObject({ monitor: 'val_loss', restored: true });
   expect(result!.earlyStop!.bestEpoch).toBe(result!.earlyStop!.stoppedEpoch - 1);
 });
+
+test('a reload keeps the preset’s name; a huge layer is warned about before Train', async ({ studio, page }) => {
+  await studio.open('?dataset=iris&accelerator=cpu');
+  await page.getByTestId('step.model').click();
+  const preset = await page.getByTestId('model.preset').inputValue();
+  expect(preset).not.toBe('custom');
+  await page.goto(page.url());
+  await page.waitForFunction(() => window.__volt?.getState().spec !== null && window.__volt.getState().dataset !== null, null, { timeout: 60_000 });
+  await page.getByTestId('step.model').click();
+  await expect(page.getByTestId('model.preset')).toHaveValue(preset);
+  await expect(page.getByTestId('model.size-warning')).toHaveCount(0);
+  // MNIST's 784 inputs into 100,000 units: 78 M parameters, ~314 MB of weights.
+  await studio.open('?dataset=mnist&accelerator=cpu');
+  await page.getByTestId('step.model').click();
+  await page.getByTestId('model.layer.1.units').fill('100000');
+  await expect(page.getByTestId('model.size-warning')).toContainText(/A large model: .* parameters, \d+ MB of weights/);
+});

@@ -12,6 +12,8 @@ import type { DatasetReport } from '../worker/protocol';
 import { useStore } from './state';
 
 export const SPEC_PARAM = 'spec';
+/** The preset the linked spec came from, so a reload names it as before (not "custom"). */
+const PRESET_PARAM = 'preset';
 
 let cached: { spec: ModelSpec; report: DatasetReport; shapes: ShapeReport } | null = null;
 
@@ -45,11 +47,13 @@ function startingPreset(report: DatasetReport): PresetId {
 
 let epochsFromUrl = false;
 let specFromLink: ModelSpec | null = null;
+let presetFromLink: string | null = null;
 
 /** Remembers what the URL fixed: epochs (kept across datasets) and a shared spec (used when it fits the data). */
 export function readModelFromUrl(search: string): void {
   const q = new URLSearchParams(search);
   epochsFromUrl = q.has('maxEpochs');
+  presetFromLink = q.get(PRESET_PARAM);
   const text = q.get(SPEC_PARAM);
   if (!text) return;
   try {
@@ -66,7 +70,8 @@ export function onDataset(report: DatasetReport): void {
     const shared = specFromLink;
     specFromLink = null;
     if (shapeReport(shared, report)?.ok) {
-      setSpec(shared, 'custom');
+      // The link names its preset; a spec edited after it was built from one says "custom" there.
+      setSpec(shared, presetFromLink && /^[\w-]{1,40}$/.test(presetFromLink) ? presetFromLink : 'custom');
       return;
     }
   }
@@ -86,7 +91,7 @@ export function setSpec(spec: ModelSpec, presetId = useStore.getState().presetId
   const patch: Partial<ReturnType<typeof useStore.getState>> = { spec, presetId };
   if (!epochsFromUrl) patch.maxEpochs = spec.recipe.epochs;
   useStore.setState(patch);
-  mirrorInUrl(spec);
+  mirrorInUrl(spec, presetId);
 }
 
 function editLayers(edit: (layers: LayerSpec[]) => LayerSpec[]): void {
@@ -144,12 +149,13 @@ export function setRecipe(patch: Partial<RecipeSpec>): void {
 }
 
 /** Keeps `?spec=` in the address bar equal to the spec, without a navigation or a history entry. */
-function mirrorInUrl(spec: ModelSpec): void {
+function mirrorInUrl(spec: ModelSpec, presetId: string): void {
   const loc = (globalThis as { location?: Location }).location;
   const history = (globalThis as { history?: History }).history;
   if (!loc || !history) return;
   const url = new URL(loc.href);
   url.searchParams.set(SPEC_PARAM, specToUrl(spec));
+  url.searchParams.set(PRESET_PARAM, presetId);
   history.replaceState(history.state, '', url);
 }
 

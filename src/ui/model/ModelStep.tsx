@@ -11,6 +11,17 @@ function num(v: string, apply: (n: number) => void): void {
   if (Number.isFinite(n)) apply(n);
 }
 
+/** Models this big train slowly in a browser and may not fit its memory: say so before Train. */
+const BIG_PARAMS = 10_000_000;
+
+function sizeWarning(params: number, sizeMB: number, optimizer: string): string | null {
+  if (params < BIG_PARAMS) return null;
+  // Adam-like optimizers keep two more copies (first and second moments) of every weight.
+  const slots = optimizer === 'sgd' ? 0 : optimizer === 'sgdMomentum' || optimizer === 'nesterov' || optimizer === 'rmsprop' ? 1 : 2;
+  const total = sizeMB * (2 + slots); // weights, gradients and the optimizer's slots
+  return `A large model: ${formatCount(params)} parameters, ${sizeMB.toFixed(0)} MB of weights and about ${total.toFixed(0)} MB while training with ${optimizer} (weights, gradients${slots ? ` and ${slots} optimizer slot${slots > 1 ? 's' : ''}` : ''}), before activations. It may train slowly or run out of memory; fewer units per layer help most.`;
+}
+
 /** A recipe field's problem under its input (the same sentence Train's refusal shows). */
 function FieldError({ problems, field }: { problems: Map<string, string>; field: string }) {
   const message = problems.get(field);
@@ -168,6 +179,11 @@ export function ModelStep() {
         <strong>{formatCount(shapes.totalParams)}</strong> parameters ({shapes.trainableParams.toLocaleString('en-US')} trainable) · {shapes.sizeMB.toFixed(3)} MB · {formatCount(shapes.flops)}FLOPs per sample · output{' '}
         {shapes.outputShape ? `[${shapes.outputShape.join(', ')}]` : '?'}
       </p>
+      {sizeWarning(shapes.totalParams, shapes.sizeMB, spec.recipe.optimizer.type) && (
+        <p className="notice" role="status" data-testid="model.size-warning">
+          {sizeWarning(shapes.totalParams, shapes.sizeMB, spec.recipe.optimizer.type)}
+        </p>
+      )}
       {modelErrors.length > 0 && (
         <div className="error" role="alert" data-testid="model.errors">
           {modelErrors.map((e) => e.message).join('; ')}
