@@ -1,9 +1,9 @@
-import { memo, useDeferredValue, useMemo, useRef } from 'react';
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { deleteRun, setRunsSort, toggleRunSelected, useRunsStore, type RunEntry } from '../../store/runs';
 import { ACTIVE_STATUSES } from '../../worker/protocol';
 import { formatMetric } from '../format';
 import { runColor } from './colors';
-import { buildColumns, sortRuns, type Column } from './columns';
+import { buildColumns, defaultVisible, sortRuns, visibleColumns, type Column } from './columns';
 
 function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
@@ -56,13 +56,66 @@ function useStableColumns(runs: readonly RunEntry[]): Column[] {
  * interruptible background render, instead of in those tasks. The selection
  * and sort are not: a ticked checkbox must show ticked at once.
  */
+const CHOICE_KEY = 'volt.runs.columns';
+
+function readChoice(): Record<string, boolean> {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(CHOICE_KEY) ?? '{}') as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, boolean>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Which columns show: the person's choice (kept in localStorage), else the default set. */
+function ColumnChooser({ columns, choice, onChange }: { columns: readonly Column[]; choice: Record<string, boolean>; onChange: (c: Record<string, boolean>) => void }) {
+  const shown = visibleColumns(columns, choice).length;
+  return (
+    <details className="runs-columns" data-testid="runs.columns">
+      <summary>
+        Columns ({shown} of {columns.length})
+      </summary>
+      <div className="runs-columns-list">
+        {columns
+          .filter((c) => c.id !== 'number')
+          .map((c) => (
+            <label key={c.id}>
+              <input
+                type="checkbox"
+                data-testid={`runs.columns.${c.id}`}
+                checked={choice[c.id] ?? defaultVisible(c)}
+                onChange={(e) => onChange({ ...choice, [c.id]: e.target.checked })}
+              />{' '}
+              {c.label}
+            </label>
+          ))}
+      </div>
+    </details>
+  );
+}
+
 export function RunsTable() {
   const runs = useDeferredValue(useRunsStore((s) => s.runs));
   const selected = useRunsStore((s) => s.selected);
   const sort = useRunsStore((s) => s.sort);
-  const columns = useStableColumns(runs);
-  const rows = useMemo(() => sortRuns(runs, columns, sort), [runs, columns, sort]);
-  return <TableView rows={rows} columns={columns} selected={selected} sort={sort} />;
+  const [choice, setChoice] = useState(readChoice);
+  const all = useStableColumns(runs);
+  const columns = useMemo(() => visibleColumns(all, choice), [all, choice]);
+  const rows = useMemo(() => sortRuns(runs, all, sort), [runs, all, sort]);
+  const choose = (next: Record<string, boolean>) => {
+    setChoice(next);
+    try {
+      globalThis.localStorage?.setItem(CHOICE_KEY, JSON.stringify(next));
+    } catch {
+      // storage off: the choice lasts for this page
+    }
+  };
+  return (
+    <>
+      {runs.length > 0 && <ColumnChooser columns={all} choice={choice} onChange={choose} />}
+      <TableView rows={rows} columns={columns} selected={selected} sort={sort} />
+    </>
+  );
 }
 
 interface TableViewProps {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEntry } from '../../store/runs';
 import type { RunConfig } from '../../worker/protocol';
-import { buildColumns, metricNames, pickMetric, runParams, sortRuns, summarizeLayers } from './columns';
+import { buildColumns, defaultVisible, metricNames, visibleColumns, pickMetric, runParams, sortRuns, summarizeLayers } from './columns';
 
 function run(number: number, config: Partial<RunConfig> | null, finalMetrics: Record<string, number>, extra: Partial<RunEntry> = {}): RunEntry {
   return {
@@ -26,7 +26,7 @@ describe('runs table columns', () => {
   });
 
   it('shows the primary hyperparameters always, other ones only where runs differ, then every final metric', () => {
-    const runs = [run(1, { spec: spec(0.001, 128) }, { val_acc: 0.9, val_loss: 0.3 }), run(2, { spec: spec(0.001, 64), detectAnomaly: true }, { val_loss: 0.2 })];
+    const runs = [run(1, { spec: spec(0.001, 128) }, { val_acc: 0.9, val_loss: 0.3 }, { backend: { name: 'cpu', rejected: [] } }), run(2, { spec: spec(0.001, 64), detectAnomaly: true }, { val_loss: 0.2 })];
     const ids = buildColumns(runs).map((c) => c.id);
     expect(ids.slice(0, 5)).toEqual(['number', 'status', 'startedAt', 'duration', 'backend']);
     expect(ids).toContain('param:lr');
@@ -58,5 +58,21 @@ describe('runs table columns', () => {
     expect(pickMetric(['lr', 'train_loss'], 'lr')).toBe('lr');
     expect(pickMetric(['lr'], 'val_acc')).toBe('lr');
     expect(pickMetric([], null)).toBeNull();
+  });
+
+  it('leaves out columns no run has a value in, and shows the held-out metrics and the training loss by default', () => {
+    const runs = [run(1, { spec: spec(0.001, 128) }, { val_acc: 0.9, train_loss: 0.2, train_loss_epoch: 0.25, lr: 0.001 })];
+    const all = buildColumns(runs);
+    expect(all.map((c) => c.id)).not.toContain('backend'); // no run has one
+    expect(all.map((c) => c.id)).toContain('status');
+    const shown = visibleColumns(all, {}).map((c) => c.id);
+    expect(shown).toEqual(expect.arrayContaining(['metric:val_acc', 'metric:train_loss']));
+    expect(shown).not.toContain('metric:train_loss_epoch');
+    expect(defaultVisible(all.find((c) => c.id === 'metric:lr')!)).toBe(false);
+    // The person's choice wins either way; the run number always shows.
+    const chosen = visibleColumns(all, { 'metric:train_loss_epoch': true, 'param:lr': false, number: false }).map((c) => c.id);
+    expect(chosen).toContain('metric:train_loss_epoch');
+    expect(chosen).not.toContain('param:lr');
+    expect(chosen[0]).toBe('number');
   });
 });

@@ -137,7 +137,25 @@ export function buildColumns(runs: readonly RunEntry[]): Column[] {
     numeric: true,
     value: (r) => r.finalMetrics[m] ?? null,
   }));
-  return [...FIXED, ...paramCols, ...metricCols];
+  // A column no run has a value in says nothing: leave it out (the run number and status always show).
+  const all = [...FIXED, ...paramCols, ...metricCols];
+  return all.filter((c) => c.id === 'number' || c.id === 'status' || runs.some((r) => c.value(r) !== null));
+}
+
+/**
+ * The columns shown before the person chooses: the facts, the hyperparameters, and the held-out
+ * metrics plus the training loss (per-epoch duplicates such as `train_loss_epoch` and other metrics
+ * are one tick away in the column chooser).
+ */
+export function defaultVisible(c: Column): boolean {
+  if (!c.id.startsWith('metric:')) return true;
+  const name = c.id.slice('metric:'.length);
+  return /^(val|test)_/.test(name) || name === 'train_loss';
+}
+
+/** The columns to draw: `choice` maps a column id to shown/hidden where the person chose; otherwise the default. */
+export function visibleColumns(columns: readonly Column[], choice: Readonly<Record<string, boolean>>): Column[] {
+  return columns.filter((c) => c.id === 'number' || (choice[c.id] ?? defaultVisible(c)));
 }
 
 /** Runs ordered by a column; missing values always last, ties by run number. */
