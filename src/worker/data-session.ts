@@ -85,7 +85,10 @@ export class DataSession {
     const entries: FileEntry[] = files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) }));
     const report = throttled(progress, this.now);
     const tables = entries.filter((e) => TABLE_EXTENSIONS.test(e.path));
-    const looksTabular = tables.length > 0 || (entries.length === 1 && !/\.zip$/i.test(entries[0]!.path) && !hasImageExtension(entries[0]!.path));
+    // A selection holding images (or zips of them) is an image dataset: a stray notes.txt or
+    // labels.csv beside them is ignored and listed, as inside a zip, not parsed as the table.
+    const holdsImages = entries.some((e) => hasImageExtension(e.path) || /\.zip$/i.test(e.path));
+    const looksTabular = !holdsImages && (tables.length > 0 || entries.length === 1);
     if (looksTabular) return this.uploadTable(tables[0] ?? entries[0]!, report);
     const size = options.imageSize ?? 28;
     const channels = options.channels ?? 1;

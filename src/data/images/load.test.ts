@@ -179,3 +179,28 @@ describe('browserDecoder', () => {
     await expect(browserDecoder(red, 'a.png')).rejects.toThrow('browserDecoder needs createImageBitmap and OffscreenCanvas');
   });
 });
+
+describe('one corrupt image in a folder', () => {
+  /** A PNG signature and an IHDR chunk declaring `w` × `h` pixels, and nothing else. */
+  function headerOnlyPng(w: number, h: number): Uint8Array {
+    const b = new Uint8Array(33);
+    b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    new DataView(b.buffer).setUint32(16, w);
+    new DataView(b.buffer).setUint32(20, h);
+    b.set([8, 6, 0, 0, 0], 24);
+    return b;
+  }
+
+  it('a header declaring ~1.9e9 × 1.9e9 px does not inflate the estimate: it is skipped and named, the others load', async () => {
+    const entries: FileEntry[] = [];
+    for (let i = 0; i < 60; i++) entries.push({ path: `pets/cats/img_${i}.png`, bytes: red }, { path: `pets/dogs/img_${i}.png`, bytes: white });
+    entries.push({ path: 'pets/cats/img_031.png', bytes: headerOnlyPng(1_900_000_000, 1_900_000_000) });
+    expect(entries).toHaveLength(121);
+    // Sized by the target (28 × 28) and the real files: kilobytes, far from the 1 GiB budget.
+    expect(estimateImageMemory(entries, 28, 1)).toBeLessThan(1024 ** 2);
+    const { dataset, report } = await loadImages(entries, { decode: decodeTestPng, size: 28, channels: 1, source: 'pets.zip' });
+    expect(dataset.y.length).toBe(120);
+    expect(report.skipped).toEqual([{ path: 'pets/cats/img_031.png', reason: 'not a decodable image (its header declares 1900000000 × 1900000000 pixels)' }]);
+    expect(dataset.warnings[0]!.message).toContain('skipped: pets/cats/img_031.png — not a decodable image');
+  });
+});

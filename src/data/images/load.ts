@@ -65,6 +65,21 @@ export interface ImageLoadResult {
 export const DEFAULT_MEMORY_BUDGET = 1024 ** 3;
 /** Assumed pixels of an image whose header could not be read (a 12-megapixel photo). */
 const UNKNOWN_PIXELS = 4000 * 3000;
+/**
+ * Images declaring more pixels than this are broken files, not photos: no browser decodes them
+ * (Chromium's canvas stops at 268 M pixels; the largest camera images are ~100 M).
+ */
+export const MAX_DECODE_PIXELS = 200_000_000;
+
+/** Why a file cannot be one of the dataset's images before decoding it, or null when it may be. */
+function brokenHeader(bytes: Uint8Array): string | null {
+  if (imageFormat(bytes) === null) return 'not a decodable image (not a PNG, JPEG, GIF, BMP or WebP file)';
+  const s = imageSize(bytes);
+  if (s && (s.width < 1 || s.height < 1 || s.width * s.height > MAX_DECODE_PIXELS)) {
+    return `not a decodable image (its header declares ${s.width} × ${s.height} pixels)`;
+  }
+  return null;
+}
 const THUMBNAIL_MAX = 32;
 
 function checkOptions(o: ImageLoadOptions): void {
@@ -75,13 +90,17 @@ function checkOptions(o: ImageLoadOptions): void {
 }
 
 /**
- * Bytes needed: the float32 dataset, the compressed files held meanwhile, and
- * the largest decoded image with its float copy (images are decoded one at a time).
+ * Bytes needed: the float32 dataset at the *target* size (every image is
+ * resized on decode), the compressed files held meanwhile, and the largest
+ * decoded image with its float copy (images are decoded one at a time).
+ * Files whose header is broken or absurd (see `MAX_DECODE_PIXELS`) are
+ * skipped before decoding, so they count for nothing here.
  */
 export function estimateImageMemory(images: ReadonlyArray<{ bytes: Uint8Array }>, size: number, channels: number): number {
-  const dataset = images.length * size * size * channels * 4;
+  const usable = images.filter((i) => brokenHeader(i.bytes) === null);
+  const dataset = usable.length * size * size * channels * 4;
   const files = images.reduce((n, i) => n + i.bytes.length, 0);
-  const largest = images.reduce((m, i) => {
+  const largest = usable.reduce((m, i) => {
     const s = imageSize(i.bytes);
     return Math.max(m, s ? s.width * s.height : UNKNOWN_PIXELS);
   }, 0);
@@ -163,8 +182,9 @@ export async function loadImages(entries: readonly FileEntry[], options: ImageLo
   for (let i = 0; i < images.length; i++) {
     const img = images[i]!;
     options.onProgress?.({ done: i, total: images.length });
-    if (imageFormat(img.bytes) === null) {
-      skipped.push({ path: img.path, reason: 'the file is not a PNG, JPEG, GIF, BMP or WebP image' });
+    const broken = brokenHeader(img.bytes);
+    if (broken) {
+      skipped.push({ path: img.path, reason: broken });
       continue;
     }
     let decoded: RgbaImage;
@@ -174,7 +194,7 @@ export async function loadImages(entries: readonly FileEntry[], options: ImageLo
         throw new Error(`decoder returned ${decoded.data.length} bytes for ${decoded.width}×${decoded.height} pixels`);
       }
     } catch (e) {
-      skipped.push({ path: img.path, reason: `could not be decoded: ${(e as Error).message}` });
+      skipped.push({ path: img.path, reason: `not a decodable image (it could not be decoded: ${(e as Error).message})` });
       continue;
     }
     const pixels = encodeImage(encodeSpec, decoded);
@@ -210,7 +230,7 @@ function finish(d: Decoded): ImageLoadResult {
     warnings.push(
       makeIssue({
         file: d.source,
-        problem: `${d.skipped.length} image(s) could not be decoded and were skipped: ${d.skipped.slice(0, 5).map((s) => s.path).join(', ')}${d.skipped.length > 5 ? ', …' : ''}`,
+        problem: `${d.skipped.slice(0, 5).map((s) => `skipped: ${s.path} — ${s.reason}`).join('; ')}${d.skipped.length > 5 ? `; and ${d.skipped.length - 5} more skipped` : ''}`,
         expected: 'readable PNG, JPEG, GIF, BMP or WebP files',
       }),
     );

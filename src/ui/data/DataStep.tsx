@@ -74,17 +74,38 @@ function Upload() {
     >
       <h3>Your data</h3>
       <p className="muted">A CSV file, images in one folder per class, or a .zip of those folders. Drop them here or pick them.</p>
-      <input
-        data-testid="data.upload"
-        type="file"
-        multiple
-        accept=".csv,.tsv,.txt,.zip,image/*"
-        onChange={(e) => {
-          const files = pickedFiles(e.target.files);
-          e.target.value = '';
-          void uploadFiles(files, options);
-        }}
-      />
+      <div className="row pickers">
+        <label className="inline">
+          Files{' '}
+          <input
+            data-testid="data.upload"
+            type="file"
+            multiple
+            aria-label="Choose a CSV file, images or a .zip"
+            accept=".csv,.tsv,.txt,.zip,image/*"
+            onChange={(e) => {
+              const files = pickedFiles(e.target.files);
+              e.target.value = '';
+              void uploadFiles(files, options);
+            }}
+          />
+        </label>
+        <label className="inline">
+          Folder{' '}
+          <input
+            data-testid="data.upload-folder"
+            type="file"
+            multiple
+            aria-label="Choose a folder of images, one subfolder per class"
+            {...{ webkitdirectory: '', directory: '' }}
+            onChange={(e) => {
+              const files = pickedFiles(e.target.files);
+              e.target.value = '';
+              void uploadFiles(files, options);
+            }}
+          />
+        </label>
+      </div>
       <div className="row">
         <label className="inline">
           Image size{' '}
@@ -237,10 +258,15 @@ function Images({ report }: { report: DatasetReport }) {
           <summary>
             {im.ignored.length} file(s) ignored, {im.skipped.length} skipped
           </summary>
-          <ul>
-            {[...im.ignored, ...im.skipped].map((f) => (
-              <li key={f.path}>
-                {f.path}: {f.reason}
+          <ul data-testid="data.skipped">
+            {im.skipped.map((f) => (
+              <li key={`s:${f.path}`}>
+                skipped: {f.path} — {f.reason}
+              </li>
+            ))}
+            {im.ignored.map((f) => (
+              <li key={`i:${f.path}`}>
+                ignored: {f.path} — {f.reason}
               </li>
             ))}
           </ul>
