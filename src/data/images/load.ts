@@ -69,7 +69,7 @@ const UNKNOWN_PIXELS = 4000 * 3000;
  * Images declaring more pixels than this are broken files, not photos: no browser decodes them
  * (Chromium's canvas stops at 268 M pixels; the largest camera images are ~100 M).
  */
-export const MAX_DECODE_PIXELS = 200_000_000;
+const MAX_DECODE_PIXELS = 200_000_000;
 
 /** Why a file cannot be one of the dataset's images before decoding it, or null when it may be. */
 function brokenHeader(bytes: Uint8Array): string | null {

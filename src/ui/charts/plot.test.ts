@@ -47,6 +47,6 @@ describe('train.backend text', () => {
   });
 
   it('formats metric values as short plain text', () => {
-    expect([formatMetric(0.123456), formatMetric(2e-5), formatMetric(Number.NaN), formatMetric(12)]).toEqual(['0.1235', '2.000e-5', 'NaN', '12']);
+    expect([formatMetric(0.123456), formatMetric(2e-5), formatMetric(Number.NaN), formatMetric(12)]).toEqual(['0.1235', '0.00002', 'NaN', '12']);
   });
 });
