@@ -8,7 +8,8 @@ const webgpu = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-
 // Without --enable-unsafe-webgpu there is no WebGPU adapter: what the fallback project tests.
 const fallback = ['--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
 
-const port = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+const port = Number(process.env.E2E_PORT) || 4173;
 
 export default defineConfig({
   testDir: 'e2e',
