@@ -45,3 +45,40 @@ test('a picked folder with a stray text file loads as images (Choose folder)', a
   await expect(page.getByTestId('data.skipped')).toContainText('skipped: pets/cats/img_031.png');
   await expect(page.getByTestId('data.skipped')).toContainText('notes.txt');
 });
+
+test('a "None" category keeps its rows, the warning quotes the words, and columns can be marked, ignored and retyped', async ({ studio }) => {
+  const page = studio.page;
+  await studio.open('?accelerator=cpu&maxEpochs=1');
+  await page.getByTestId('data.upload').setInputFiles(new URL('./files/storm-damage.csv', import.meta.url).pathname);
+  await studio.datasetIs('storm-damage.csv');
+  await expect(page.getByTestId('data.target')).toHaveValue('damage');
+  // 400 rows, 11 blank damage cells: "None" (no damage) is the largest class, not missing.
+  await expect(page.getByTestId('data.splits')).toContainText(/^(\d+) train · (\d+) validation · (\d+) test$/);
+  const total = async () => (await page.getByTestId('data.splits').textContent())!.match(/\d+/g)!.map(Number).reduce((a, b) => a + b, 0);
+  expect(await total()).toBe(389);
+  await expect(page.getByTestId('data.balance')).toContainText('None');
+  const warnings = page.getByTestId('data.warnings');
+  await expect(warnings).toContainText('"None" ×273 kept as a category');
+  await expect(warnings).toContainText('20 cell(s) read as missing: "?" ×13, "NA" ×7');
+  await expect(page.getByTestId('data.words.wind_kmh')).toContainText('(read as missing)');
+
+  // The user says the words are missing in damage: those rows go, and the warning says which words.
+  await page.getByTestId('data.markers.damage').check();
+  await expect(warnings).toContainText('284 row(s) have no usable target value ("None" ×273, empty ×11)');
+  expect(await total()).toBe(116);
+  await expect(page.getByTestId('data.balance')).not.toContainText('None');
+  await page.getByTestId('data.markers.damage').uncheck();
+  await expect.poll(total).toBe(389);
+
+  // Ignore a column, and read another as a category: both show in the table and in what the model gets.
+  await page.getByTestId('data.use.region').selectOption('ignore');
+  await expect(page.getByTestId('data.reason.region')).toHaveText('excluded by the user');
+  await page.getByTestId('data.type.insured').selectOption('categorical');
+  await expect(page.getByTestId('data.type.insured')).toHaveValue('categorical');
+  const inputs = await page.evaluate(() => (window as unknown as { __volt: { getState(): { dataset: { table: { inputs: Array<{ column: string; kind: string }> } } } } }).__volt.getState().dataset.table.inputs);
+  expect(inputs.map((i) => i.column)).toEqual(['wind_kmh', 'insured']);
+  expect(inputs.find((i) => i.column === 'insured')!.kind).toBe('categorical');
+  await studio.button('start').click();
+  await studio.waitForStatus('finished');
+  await expect(page.getByTestId('metrics.val_acc')).toHaveText(/^\d/);
+});

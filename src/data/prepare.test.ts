@@ -121,3 +121,44 @@ describe('prepareTable', () => {
     expect(() => prepareTable(table, { target: 'z' })).toThrow('`target` must be one of the columns ("x", "y", "class"), got "z"');
   });
 });
+
+describe('missing-value words (storm-damage.csv: "None" means no damage)', () => {
+  it('keeps a categorical target\'s "None" rows as a class, and says so', () => {
+    const { table, report } = load('storm-damage.csv');
+    const ds = prepareTable(table, { target: 'damage' }, report);
+    // 400 rows, 11 with an empty damage cell: only those are dropped.
+    expect(ds.y.length).toBe(389);
+    expect(ds.labelNames).toEqual(['Major', 'Minor', 'None']);
+    const counts = [0, 0, 0];
+    for (const k of ds.y) counts[k]! += 1;
+    expect(counts).toEqual([35, 81, 273]);
+    const text = ds.warnings.map((w) => w.message);
+    expect(text.find((m) => m.includes('no usable target value'))).toContain('11 row(s) have no usable target value (empty ×11)');
+    expect(text.find((m) => m.includes('"damage"') && m.includes('kept as'))).toContain('"None" ×273 kept as a category, not as missing values');
+    // In the numeric column the words are missing, quoted with their counts.
+    expect(text.find((m) => m.includes('"wind_kmh"'))).toContain('20 cell(s) read as missing: "?" ×13, "NA" ×7');
+  });
+
+  it('reads the words as missing in a column the user marks', () => {
+    const { table, report } = load('storm-damage.csv');
+    const ds = prepareTable(table, { target: 'damage', markersAsMissing: ['damage'] }, report);
+    expect(ds.y.length).toBe(116);
+    expect(ds.labelNames).toEqual(['Major', 'Minor']);
+    expect(ds.warnings.map((w) => w.message).find((m) => m.includes('no usable target value'))).toContain('284 row(s) have no usable target value ("None" ×273, empty ×11)');
+  });
+
+  it('one-hot encodes "None" in a categorical feature unless marked missing; old specs keep the old rule', () => {
+    const csv = ['kind,color,y', ...Array.from({ length: 40 }, (_, i) => `${['None', 'None', 'scratch', 'dent'][i % 4]},${i % 2 ? 'red' : 'blue'},${i % 3 ? 'a' : 'b'}`)].join('\n');
+    const parsed = parseCsvText(csv, { file: 'kinds.csv' });
+    const report = buildReport(parsed.table);
+    const kind = report.columns.find((c) => c.name === 'kind')!;
+    expect(kind).toMatchObject({ type: 'categorical', missing: 0, unique: 3, markers: [{ value: 'None', count: 20 }], markersMissing: false });
+    const ds = prepareTable(parsed.table, { target: 'y' }, report);
+    const f = ds.spec.kind === 'table' ? ds.spec.features.find((x) => x.column === 'kind') : undefined;
+    expect(f).toMatchObject({ kind: 'categorical', categories: ['dent', 'None', 'scratch'], missing: [] });
+    const marked = prepareTable(parsed.table, { target: 'y', markersAsMissing: ['kind'] }, report);
+    const g = marked.spec.kind === 'table' ? marked.spec.features.find((x) => x.column === 'kind') : undefined;
+    expect(g).toMatchObject({ categories: ['dent', 'scratch'] });
+    expect((g as { missing: string[] }).missing).toContain('none');
+  });
+});

@@ -5,10 +5,10 @@
  */
 import { DataError, formatBytes, makeIssue, quoteValue, type DataIssue } from './errors';
 import type { EncodedDataset, RawTable, Task } from './types';
-import { isMissing } from './csv/cells';
-import { readNumbers, type ColumnInfo } from './csv/infer';
+import { isMissing, isMissingIn } from './csv/cells';
+import { readNumbers, readsMarkersAsMissing, type ColumnInfo } from './csv/infer';
 import { buildReport, columnCells, defaultTask, type TableReport } from './csv/report';
-import { fitPreprocessing, sortClasses, type EncodeOptions } from './encode/fit';
+import { fitPreprocessing, missingWordsOf, sortClasses, type EncodeOptions } from './encode/fit';
 import { applyPreprocessing } from './encode/apply';
 import { splitIndices, type SplitOptions } from './split';
 
@@ -27,16 +27,20 @@ export const DEFAULT_SPLIT: SplitOptions = { validation: 0.2, test: 0.1, seed: 4
 /** Classification needs on average this many rows per class, or the target is likely an id or a number. */
 const MIN_ROWS_PER_CLASS = 2;
 
-function keptRows(table: RawTable, info: ColumnInfo, task: Task, file: string, warnings: DataIssue[]): number[] {
+function keptRows(table: RawTable, info: ColumnInfo, task: Task, words: readonly string[], file: string, warnings: DataIssue[]): number[] {
   const j = table.columns.indexOf(info.name);
   const cells = columnCells(table, j);
   const numbers = task === 'regression' ? readNumbers({ ...info, type: info.type === 'date' ? 'date' : 'numeric' }, cells) : null;
   const dropped: number[] = [];
   const kept: number[] = [];
+  const why = new Map<string, number>();
   cells.forEach((cell, i) => {
-    const bad = isMissing(cell) || (numbers !== null && Number.isNaN(numbers[i]));
-    if (bad) dropped.push(table.rowNumbers[i] as number);
-    else kept.push(i);
+    const bad = (task === 'regression' ? isMissing(cell) : isMissingIn(cell, words)) || (numbers !== null && Number.isNaN(numbers[i]));
+    if (bad) {
+      dropped.push(table.rowNumbers[i] as number);
+      const literal = cell.trim();
+      why.set(literal, (why.get(literal) ?? 0) + 1);
+    } else kept.push(i);
   });
   if (numbers && kept.length === 0 && dropped.length > 0) {
     const first = cells.findIndex((c) => !isMissing(c));
@@ -55,13 +59,49 @@ function keptRows(table: RawTable, info: ColumnInfo, task: Task, file: string, w
         file,
         row: dropped[0],
         column: info.name,
-        problem: `${dropped.length} row(s) have no usable target value and were left out`,
+        problem: `${dropped.length} row(s) have no usable target value (${tokenCounts(why)}) and were left out`,
         expected: task === 'regression' ? 'a number in every row' : 'a class in every row',
         rows: dropped,
       }),
     );
   }
   return kept;
+}
+
+/** "empty ×3, "NA" ×9": the literal cells behind a count, most frequent first. */
+function tokenCounts(counts: ReadonlyMap<string, number>, max = 5): string {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, max).map(([v, n]) => `${v === '' ? 'empty' : quoteValue(v)} ×${n}`);
+  if (sorted.length > max) shown.push(`${sorted.length - max} other value(s)`);
+  return shown.join(', ');
+}
+
+/**
+ * One note per used column holding missing-value words: which literal words
+ * were read as missing and how often, or that they were kept as categories
+ * (and how to change that).
+ */
+function markerWarnings(file: string, infos: readonly ColumnInfo[], used: ReadonlySet<string>, o: TableDatasetOptions): DataIssue[] {
+  const out: DataIssue[] = [];
+  for (const info of infos) {
+    if (!used.has(info.name) || !info.markers?.length) continue;
+    const type = o.types?.[info.name] ?? info.type;
+    const words = info.markers.map((m) => `${quoteValue(m.value)} ×${m.count}`).join(', ');
+    const total = info.markers.reduce((n, m) => n + m.count, 0);
+    if (readsMarkersAsMissing(type, o.markersAsMissing?.includes(info.name))) {
+      out.push(makeIssue({ file, column: info.name, problem: `${total} cell(s) read as missing: ${words}`, expected: `a ${type === 'categorical' ? 'category' : type === 'date' ? 'date' : type === 'boolean' ? 'yes/no value' : 'number'}, or a blank cell for a missing one` }));
+    } else {
+      out.push(
+        makeIssue({
+          file,
+          column: info.name,
+          problem: `${words} kept as ${info.markers.length === 1 ? 'a category' : 'categories'}, not as missing values (choose "words are missing" for the column to change that)`,
+          expected: 'a category in every row; blank cells are missing',
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 function checkClasses(labels: string[], column: string, file: string, warnings: DataIssue[]): void {
@@ -106,10 +146,12 @@ export function prepareTable(table: RawTable, options: TableDatasetOptions, repo
   if (!info) {
     throw new Error(`\`target\` must be one of the columns (${table.columns.map((c) => JSON.stringify(c)).join(', ')}), got ${JSON.stringify(options.target)}`);
   }
-  const task = options.task ?? defaultTask(info);
+  const targetType = options.types?.[info.name];
+  const targetInfo = targetType ? { ...info, type: targetType } : info;
+  const task = options.task ?? defaultTask(targetInfo);
   if (task !== 'classification' && task !== 'regression') throw new Error(`\`task\` must be "classification" or "regression", got ${JSON.stringify(task)}`);
   const warnings: DataIssue[] = [...report.warnings];
-  const kept = keptRows(table, info, task, file, warnings);
+  const kept = keptRows(table, targetInfo, task, missingWordsOf(targetInfo, options), file, warnings);
   const sub: RawTable = {
     file,
     columns: table.columns,
@@ -135,6 +177,7 @@ export function prepareTable(table: RawTable, options: TableDatasetOptions, repo
       expected: 'at least one numeric, boolean, date or categorical column besides the target',
     });
   }
+  warnings.push(...markerWarnings(file, columns, new Set([info.name, ...spec.features.map((f) => f.column)]), options));
   const bytes = sub.rows.length * spec.featureNames.length * Float32Array.BYTES_PER_ELEMENT;
   const budget = options.memoryBudget ?? 1024 ** 3;
   if (bytes > budget) {

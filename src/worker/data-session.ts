@@ -16,11 +16,13 @@ import {
   type EncodedDataset,
   type FileEntry,
   type ImageDecoder,
+  type ColumnType,
   type ReadFile,
+  type TableDatasetOptions,
   type Task,
 } from '../data';
 import { describeDataset, mapRows, type LoadedData } from './dataset-report';
-import type { BuiltinRequest, DataChoices, DataProgress, UploadFile, UploadOptions } from './protocol';
+import type { BuiltinRequest, ColumnChoice, DataChoices, DataProgress, UploadFile, UploadOptions } from './protocol';
 import { makeBlobsDataset } from './blobs';
 
 interface DataSessionOptions {
@@ -47,6 +49,37 @@ function throttled(report: (p: DataProgress) => void, now: () => number): (p: Da
 }
 
 const basename = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+const COLUMN_TYPES: readonly ColumnType[] = ['numeric', 'categorical', 'boolean', 'date', 'text', 'identifier'];
+
+/** The earlier column choices with the new ones laid over them, checked; columns back at their defaults are left out. */
+function mergeColumnChoices(names: readonly string[], before: Record<string, ColumnChoice>, changes: Record<string, ColumnChoice>): Record<string, ColumnChoice> {
+  const out: Record<string, ColumnChoice> = structuredClone(before);
+  for (const [name, change] of Object.entries(changes)) {
+    if (!names.includes(name)) throw new Error(`\`columns\` must name columns of the table, got ${JSON.stringify(name)}`);
+    if (change === null || typeof change !== 'object') throw new Error(`\`columns.${name}\` must be an object, got ${JSON.stringify(change)}`);
+    if (change.use !== undefined && change.use !== 'feature' && change.use !== 'ignore') throw new Error(`\`columns.${name}.use\` must be "feature" or "ignore", got ${JSON.stringify(change.use)}`);
+    if (change.type !== undefined && !COLUMN_TYPES.includes(change.type)) throw new Error(`\`columns.${name}.type\` must be one of ${COLUMN_TYPES.join(', ')}, got ${JSON.stringify(change.type)}`);
+    const next: ColumnChoice = {};
+    if (change.use) next.use = change.use;
+    if (change.type) next.type = change.type;
+    if (change.markersMissing) next.markersMissing = true;
+    if (Object.keys(next).length > 0) out[name] = next;
+    else delete out[name];
+  }
+  return out;
+}
+
+/** Column choices as the data layer's encode options. */
+function encodeOptionsOf(columns: Record<string, ColumnChoice>): Pick<TableDatasetOptions, 'include' | 'exclude' | 'types' | 'markersAsMissing'> {
+  const entries = Object.entries(columns);
+  return {
+    include: entries.filter(([, c]) => c.use === 'feature').map(([n]) => n),
+    exclude: entries.filter(([, c]) => c.use === 'ignore').map(([n]) => n),
+    types: Object.fromEntries(entries.filter(([, c]) => c.type).map(([n, c]) => [n, c.type!])),
+    markersAsMissing: entries.filter(([, c]) => c.markersMissing).map(([n]) => n),
+  };
+}
 
 export class DataSession {
   current: LoadedData | null = null;
@@ -116,11 +149,12 @@ export class DataSession {
     return this.replace({ dataset, source: 'upload', table: { table: csv.table, report: csv.report } });
   }
 
-  /** A new target, task or split for the loaded data. */
+  /** A new target, task, split or column choices for the loaded data. */
   configure(choices: DataChoices): LoadedData {
     const cur = this.current;
     if (!cur) throw new Error('`configureData` needs a loaded dataset; load one first');
     const ds = cur.dataset;
+    if (choices.columns !== undefined && !cur.raw) throw new Error(`\`columns\` cannot be chosen for ${ds.name}: it is not a table read from a CSV`);
     const split = {
       validation: choices.validation ?? cur.report.validationFraction,
       test: choices.test ?? cur.report.testFraction,
@@ -130,8 +164,9 @@ export class DataSession {
       const target = choices.target ?? cur.report.table?.target ?? '';
       const sameTarget = target === cur.report.table?.target;
       const task: Task | undefined = choices.task ?? (sameTarget ? ds.task : undefined);
-      const dataset = prepareTable(cur.raw.table, { target, ...(task ? { task } : {}), split, name: ds.name }, cur.raw.report);
-      return this.replace({ dataset, source: cur.report.source, table: cur.raw, ...(cur.builtin ? { builtin: cur.builtin } : {}) }, cur);
+      const columns = mergeColumnChoices(cur.raw.table.columns, cur.report.table?.choices ?? {}, choices.columns ?? {});
+      const dataset = prepareTable(cur.raw.table, { target, ...(task ? { task } : {}), split, name: ds.name, ...encodeOptionsOf(columns) }, cur.raw.report);
+      return this.replace({ dataset, source: cur.report.source, table: cur.raw, choices: columns, ...(cur.builtin ? { builtin: cur.builtin } : {}) }, cur);
     }
     if (choices.target !== undefined && choices.target !== (cur.report.table?.target ?? 'label')) {
       throw new Error(`\`target\` cannot be changed for ${ds.name}: it has one target`);

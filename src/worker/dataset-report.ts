@@ -11,9 +11,9 @@ import {
   type RawTable,
   type TableReport,
 } from '../data';
-import { isMissing } from '../data/csv/cells';
+import { isMissing, isMissingIn } from '../data/csv/cells';
 import { readNumbers } from '../data/csv/infer';
-import type { BuiltinRequest, DatasetReport } from './protocol';
+import type { BuiltinRequest, ColumnChoice, DatasetReport } from './protocol';
 
 /** What the worker keeps about the loaded dataset. */
 export interface LoadedData {
@@ -45,7 +45,8 @@ export function mapRows(table: RawTable, report: TableReport, ds: EncodedDataset
   const numbers = ds.task === 'regression' ? readNumbers({ ...info, type: info.type === 'date' ? 'date' : 'numeric' }, cells) : null;
   const kept: number[] = [];
   cells.forEach((c, i) => {
-    if (!isMissing(c) && !(numbers && Number.isNaN(numbers[i]))) kept.push(i);
+    const missing = spec.target!.task === 'classification' ? isMissingIn(c, spec.target!.missing) : isMissing(c);
+    if (!missing && !(numbers && Number.isNaN(numbers[i]))) kept.push(i);
   });
   return kept.length === ds.y.length ? Int32Array.from(kept) : undefined;
 }
@@ -77,6 +78,8 @@ interface ReportInput {
   builtin?: BuiltinRequest;
   table?: { table: RawTable; report: TableReport };
   image?: ImageReport & { size: number; channels: number };
+  /** The user's column choices the table was encoded with. */
+  choices?: Record<string, ColumnChoice>;
 }
 
 export function describeDataset(input: ReportInput): DatasetReport {
@@ -106,6 +109,7 @@ export function describeDataset(input: ReportInput): DatasetReport {
       inputs: spec.features.map((f) => (f.kind === 'categorical' ? { column: f.column, kind: 'categorical' as const, categories: [...f.categories] } : { column: f.column, kind: 'numeric' as const })),
       dropped: spec.dropped.map((d) => ({ ...d })),
       notes: [...spec.notes],
+      choices: structuredClone(input.choices ?? {}),
     };
   } else if (input.image) {
     const im = input.image;

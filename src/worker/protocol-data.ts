@@ -3,7 +3,7 @@
  * (protocol version 2). Types only; re-exported by protocol.ts.
  */
 import type { DataIssue } from '../data/errors';
-import type { ColumnInfo, CategoryCount } from '../data/csv/infer';
+import type { ColumnInfo, CategoryCount, ColumnType } from '../data/csv/infer';
 import type { Task } from '../data/types';
 
 // ----- datasets -----------------------------------------------------------------
@@ -36,6 +36,18 @@ export interface DataChoices {
   /** Fractions of the rows for validation and test. */
   validation?: number;
   test?: number;
+  /** Per column, merged into the earlier choices; `{}` puts a column back to its defaults. */
+  columns?: Record<string, ColumnChoice>;
+}
+
+/** What the user chose for one column of a table. */
+export interface ColumnChoice {
+  /** 'feature' uses a column left out by default (an id, free text); 'ignore' leaves it out. */
+  use?: 'feature' | 'ignore';
+  /** A type instead of the inferred one. */
+  type?: ColumnType;
+  /** Missing-value words (None, NA, null, ...) mean missing here, not a category (categorical columns). */
+  markersMissing?: boolean;
 }
 
 export interface ThumbnailData {
@@ -71,6 +83,8 @@ export interface DatasetReport {
     inputs: Array<{ column: string; kind: 'numeric' | 'categorical'; categories?: string[] }>;
     dropped: Array<{ column: string; reason: string }>;
     notes: string[];
+    /** The column choices in effect (only the columns the user changed). */
+    choices: Record<string, ColumnChoice>;
   };
   image?: {
     classes: Array<{ name: string; count: number }>;

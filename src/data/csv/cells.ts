@@ -12,6 +12,30 @@ export function isMissing(cell: string | null | undefined): boolean {
   return cell === null || cell === undefined || MISSING.has(cell.trim().toLowerCase());
 }
 
+/** An empty (or all-blank) cell: missing in every column. */
+export function isBlank(cell: string | null | undefined): boolean {
+  return cell === null || cell === undefined || cell.trim() === '';
+}
+
+/**
+ * Missing in a column that reads the marker words `words` (lower case) as
+ * missing: blank cells always, words only when listed. A categorical column
+ * reads none of them (there "None" is usually a category, e.g. "no damage");
+ * numeric, date and boolean columns read all of them. Without `words`, all
+ * markers (the rule of spec version 1 files, written before this choice).
+ */
+export function isMissingIn(cell: string | null | undefined, words?: readonly string[]): boolean {
+  if (isBlank(cell)) return true;
+  if (!words) return isMissing(cell);
+  return words.length > 0 && words.includes((cell as string).trim().toLowerCase());
+}
+
+/** The marker word of a non-blank missing-marker cell as written (trimmed), or null. */
+export function markerWord(cell: string | null | undefined): string | null {
+  if (isBlank(cell) || !isMissing(cell)) return null;
+  return (cell as string).trim();
+}
+
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 

@@ -6,7 +6,7 @@
  * a small network would only memorise.
  */
 import { makeIssue, quoteValue, type DataIssue } from '../errors';
-import { isDayFirstDate, isMissing, looksLikeDecimalComma, parseBoolean, parseDate, parseNumber } from './cells';
+import { isBlank, isDayFirstDate, isMissing, looksLikeDecimalComma, markerWord, parseBoolean, parseDate, parseNumber } from './cells';
 
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' | 'identifier';
 
@@ -41,6 +41,14 @@ export interface ColumnInfo {
   dayFirst?: boolean;
   /** Spreadsheet rows whose cell did not read as the column's type; treated as missing. */
   invalidRows: number[];
+  /** Missing-value words found (NA, None, null, ?, ...) as written, most frequent first. */
+  markers?: CategoryCount[];
+  /**
+   * Whether those words count as missing: in numeric, date and boolean
+   * columns they do; in the others they are values (a category "None")
+   * unless the user marks them missing (`EncodeOptions.markersAsMissing`).
+   */
+  markersMissing?: boolean;
   /** Left out of the features unless the user includes it, with the reason. */
   excludedReason?: string;
 }
@@ -75,9 +83,14 @@ export function countValues(values: readonly string[]): Map<string, number> {
   return counts;
 }
 
-function topValues(counts: Map<string, number>): CategoryCount[] {
+function topValues(counts: Map<string, number>, max = TOP_COUNT): CategoryCount[] {
   // Stable sort keeps first appearance first among equal counts.
-  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, TOP_COUNT);
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, max);
+}
+
+/** Whether a column of this type reads missing-value words as missing (see `ColumnInfo.markersMissing`). */
+export function readsMarkersAsMissing(type: ColumnType, optedIn = false): boolean {
+  return optedIn || type === 'numeric' || type === 'date' || type === 'boolean';
 }
 
 /** Reads a column's cells as numbers (for numeric/date/boolean columns), NaN where missing or invalid. */
@@ -112,7 +125,9 @@ export function inferColumn(name: string, cells: readonly string[], rowNumbers: 
   });
   const missing = cells.length - present.length;
   const counts = countValues(present);
-  const base = { name, missing, unique: counts.size, invalidRows: [] as number[] };
+  const words = countValues(cells.map(markerWord).filter((w): w is string => w !== null));
+  const markers = topValues(words, Infinity);
+  const base = { name, missing, unique: counts.size, invalidRows: [] as number[], ...(markers.length > 0 ? { markers, markersMissing: true } : {}) };
   if (present.length === 0) {
     return { ...base, type: 'categorical', top: [], excludedReason: 'every cell is missing' };
   }
@@ -147,17 +162,22 @@ export function inferColumn(name: string, cells: readonly string[], rowNumbers: 
     return info;
   }
 
-  const top = topValues(counts);
-  const meanLength = present.reduce((s, v) => s + v.length, 0) / present.length;
-  const spaced = present.filter((v) => /\s/.test(v)).length > present.length / 2;
-  const allDistinct = counts.size === present.length && present.length >= 10;
-  const manyValues = counts.size > 50 && counts.size > 0.5 * present.length;
+  // Not numbers, dates or booleans: here a word such as "None" is a value
+  // (often the most common one: "no damage"), and only blank cells are missing.
+  const values = markers.length > 0 ? cells.filter((c) => !isBlank(c)).map((c) => c.trim()) : present;
+  const valueCounts = markers.length > 0 ? countValues(values) : counts;
+  const asValues = markers.length > 0 ? { ...base, missing: cells.length - values.length, unique: valueCounts.size, markersMissing: false } : base;
+  const top = topValues(valueCounts);
+  const meanLength = values.reduce((s, v) => s + v.length, 0) / values.length;
+  const spaced = values.filter((v) => /\s/.test(v)).length > values.length / 2;
+  const allDistinct = valueCounts.size === values.length && values.length >= 10;
+  const manyValues = valueCounts.size > 50 && valueCounts.size > 0.5 * values.length;
   if (allDistinct || manyValues || meanLength > 50) {
     const text = spaced || meanLength > 40;
-    const what = allDistinct ? 'a different value in every row' : `${counts.size} distinct values in ${present.length} rows`;
-    return { ...base, type: text ? 'text' : 'identifier', top, excludedReason: `${what} (${text ? 'free text' : 'an identifier'})` };
+    const what = allDistinct ? 'a different value in every row' : `${valueCounts.size} distinct values in ${values.length} rows`;
+    return { ...asValues, type: text ? 'text' : 'identifier', top, excludedReason: `${what} (${text ? 'free text' : 'an identifier'})` };
   }
-  return { ...base, type: 'categorical', top };
+  return { ...asValues, type: 'categorical', top };
 }
 
 /** A warning for a column whose few unreadable cells are treated as missing, or null. */

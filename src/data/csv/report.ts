@@ -4,7 +4,7 @@
  */
 import type { DataIssue } from '../errors';
 import type { RawTable, Task } from '../types';
-import { isMissing } from './cells';
+import { isMissingIn } from './cells';
 import { countValues, inferColumn, invalidCellsWarning, type CategoryCount, type ColumnInfo, type NumericSummary } from './infer';
 
 export interface TableReport {
@@ -73,7 +73,9 @@ export function summariseTarget(table: RawTable, report: TableReport, column: st
   const chosen = task ?? defaultTask(info);
   const result: TargetSummary = { column, task: chosen, missing: info.missing };
   if (chosen === 'classification') {
-    const present = columnCells(table, j).filter((c) => !isMissing(c)).map((c) => c.trim());
+    // Class names as the dataset reads them: a word such as "None" is a class of a categorical target.
+    const words = info.markersMissing === false ? [] : undefined;
+    const present = columnCells(table, j).filter((c) => !isMissingIn(c, words)).map((c) => c.trim());
     result.classBalance = [...countValues(present)].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
   } else if (info.summary) {
     result.summary = info.summary;

@@ -3,7 +3,7 @@
  * inference, or rows in an exported page. Pure and dependency-light on
  * purpose: an export can ship this file with the spec.
  */
-import { isMissing, parseBoolean, parseDate, parseNumber } from '../csv/cells';
+import { isMissing, isMissingIn, parseBoolean, parseDate, parseNumber } from '../csv/cells';
 import type { FeatureSpec, NumericFeature, TableSpec, TargetSpec } from './spec';
 import { outputWidth } from './spec';
 
@@ -59,7 +59,7 @@ function writeFeature(f: FeatureSpec, cell: string, out: Float32Array, at: numbe
     if (f.missingIndicator) out[at++] = missing ? 1 : 0;
     return at;
   }
-  const missing = isMissing(cell);
+  const missing = isMissingIn(cell, f.missing);
   const value = missing ? f.fill : cell.trim();
   const k = value === null ? -1 : f.categories.indexOf(value);
   const outputs = f.categories.length + (f.other ? 1 : 0);
@@ -71,8 +71,8 @@ function writeFeature(f: FeatureSpec, cell: string, out: Float32Array, at: numbe
 }
 
 export function encodeTargetCell(target: TargetSpec, cell: string): number {
-  if (isMissing(cell)) return target.task === 'classification' ? -1 : NaN;
-  if (target.task === 'classification') return target.classes.indexOf(cell.trim());
+  if (target.task === 'classification') return isMissingIn(cell, target.missing) ? -1 : target.classes.indexOf(cell.trim());
+  if (isMissing(cell)) return NaN;
   const v = (target.read === 'date' ? parseDate(cell, target.dayFirst) : parseNumber(cell, target.decimalComma)) ?? NaN;
   return (v - target.mean) / target.std;
 }

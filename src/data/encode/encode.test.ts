@@ -98,7 +98,7 @@ describe('fitPreprocessing', () => {
   it('encodes targets: class indices in natural order, regression optionally standardised', () => {
     const t = table(['x', 'digit', 'v'], [['1', '10', '2'], ['2', '2', '4'], ['3', '1', '6'], ['4', '2', '']]);
     const cls = fitPreprocessing(t, { target: 'digit', task: 'classification' }, [0, 1, 2, 3]);
-    expect(cls.target).toEqual({ column: 'digit', task: 'classification', classes: ['1', '2', '10'] });
+    expect(cls.target).toEqual({ column: 'digit', task: 'classification', classes: ['1', '2', '10'], missing: ['na', 'n/a', 'nan', 'null', 'none', '?', '#n/a', 'missing'] });
     expect(Array.from(applyPreprocessing(cls, t.rows).y ?? [])).toEqual([2, 1, 0, 1]);
     const reg = fitPreprocessing(t, { target: 'v', task: 'regression', standardizeTarget: true }, [0, 1, 2]);
     const y = applyPreprocessing(reg, t.rows).y as Float32Array;

@@ -4,8 +4,8 @@
  * the training rows only, so validation and test scores are honest.
  */
 import type { RawTable, Task } from '../types';
-import { isMissing } from '../csv/cells';
-import { readNumbers, countValues, type ColumnInfo, type ColumnType } from '../csv/infer';
+import { MISSING_MARKERS, isMissingIn } from '../csv/cells';
+import { readNumbers, countValues, readsMarkersAsMissing, type ColumnInfo, type ColumnType } from '../csv/infer';
 import { buildReport, columnCells, defaultTask } from '../csv/report';
 import {
   SPEC_VERSION,
@@ -30,6 +30,12 @@ export interface EncodeOptions {
   include?: string[];
   /** Columns to leave out. */
   exclude?: string[];
+  /**
+   * Categorical columns (features or the target) whose missing-value words
+   * (None, NA, null, ?, ...) mean "missing" rather than a category. Numeric,
+   * date and boolean columns always read them as missing.
+   */
+  markersAsMissing?: string[];
   /** Standardise numeric features (default true). */
   standardize?: boolean;
   /** Fill for missing numbers (default 'mean'). Booleans always use the most frequent value. */
@@ -64,6 +70,7 @@ function checkOptions(table: RawTable, o: EncodeOptions): void {
   for (const c of o.include ?? []) unknown(c, 'include');
   for (const c of o.exclude ?? []) unknown(c, 'exclude');
   for (const c of Object.keys(o.types ?? {})) unknown(c, 'types');
+  for (const c of o.markersAsMissing ?? []) unknown(c, 'markersAsMissing');
   if (o.rareFraction !== undefined && !(o.rareFraction >= 0 && o.rareFraction < 1)) {
     throw new Error(`\`rareFraction\` must be in [0, 1), got ${o.rareFraction}`);
   }
@@ -106,8 +113,14 @@ function fitNumeric(info: ColumnInfo, train: Float64Array | number[], o: EncodeO
   return f;
 }
 
+/** The marker words a column reads as missing (lower case; [] when they are values). */
+export function missingWordsOf(info: Pick<ColumnInfo, 'name' | 'type'>, o: Pick<EncodeOptions, 'markersAsMissing'>): string[] {
+  return readsMarkersAsMissing(info.type, o.markersAsMissing?.includes(info.name)) ? MISSING_MARKERS.filter((w) => w !== '') : [];
+}
+
 function fitCategorical(info: ColumnInfo, train: string[], o: EncodeOptions, notes: string[]): CategoricalFeature | string {
-  const present = train.filter((c) => !isMissing(c)).map((c) => c.trim());
+  const words = missingWordsOf(info, o);
+  const present = train.filter((c) => !isMissingIn(c, words)).map((c) => c.trim());
   if (present.length === 0) return 'no values in the training rows';
   const counts = countValues(present);
   if (counts.size === 1) return `the same value (${JSON.stringify(present[0])}) in every training row`;
@@ -124,6 +137,7 @@ function fitCategorical(info: ColumnInfo, train: string[], o: EncodeOptions, not
     other: rare > 0,
     fill: (o.categoricalImpute ?? 'mostFrequent') === 'mostFrequent' ? (byCount[0] as [string, number])[0] : null,
     missingIndicator: Boolean(o.missingIndicators) && present.length < train.length,
+    missing: words,
   };
 }
 
@@ -131,8 +145,9 @@ function fitTarget(table: RawTable, info: ColumnInfo, task: Task, trainIndices: 
   const j = table.columns.indexOf(info.name);
   const cells = columnCells(table, j);
   if (task === 'classification') {
-    const classes = sortClasses(cells.filter((c) => !isMissing(c)).map((c) => c.trim()));
-    return { column: info.name, task, classes };
+    const words = missingWordsOf(info, o);
+    const classes = sortClasses(cells.filter((c) => !isMissingIn(c, words)).map((c) => c.trim()));
+    return { column: info.name, task, classes, missing: words };
   }
   const read = info.type === 'date' ? 'date' : 'number';
   const how: Pick<RegressionTarget, 'read' | 'decimalComma' | 'dayFirst'> = {};

@@ -36,6 +36,12 @@ export interface CategoricalFeature {
   /** Category used for a missing cell; null puts missing cells in "other" (or no output). */
   fill: string | null;
   missingIndicator: boolean;
+  /**
+   * Missing-value words (lower case) read as missing besides blank cells;
+   * [] when words such as "None" are categories. Absent in files written
+   * before this field: then every missing marker is missing.
+   */
+  missing?: string[];
 }
 
 export type FeatureSpec = NumericFeature | CategoricalFeature;
@@ -45,6 +51,8 @@ export interface ClassificationTarget {
   task: 'classification';
   /** Class names; a row's label is the index of its class here. */
   classes: string[];
+  /** As `CategoricalFeature.missing`: the words that mean "no label" (absent: every marker). */
+  missing?: string[];
 }
 
 export interface RegressionTarget {

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, encodeImage, type ImageSpec, type TableSpec } from '../../data';
-import { imageSpec, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
+import { imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESS_JS } from './preprocess-js';
 
 interface PagePreprocess {
@@ -28,6 +28,23 @@ describe('preprocess.js (the bundle page\'s copy of the data layer)', () => {
       const row = Object.fromEntries(spec.columns.map((c, j) => [c, cells[j]!]));
       expect(Array.from(page.encodeRow(spec, row))).toEqual(Array.from(expected.x.subarray(i * expected.width, (i + 1) * expected.width)));
     });
+  });
+
+  it('reads missing-value words as the spec says: a category where it lists none, missing in a spec from before the list', () => {
+    const spec = markerSpec();
+    const expected = applyPreprocessing(spec, MARKER_ROWS);
+    MARKER_ROWS.forEach((cells, i) => {
+      const row = Object.fromEntries(spec.columns.map((c, j) => [c, cells[j]!]));
+      expect(Array.from(page.encodeRow(spec, row)), `row ${i}`).toEqual(Array.from(expected.x.subarray(i * expected.width, (i + 1) * expected.width)));
+    });
+    // Row 0: "None" is damage=None (not missing) and, in the old-rule column, missing (filled with "x").
+    expect(Array.from(expected.x.subarray(0, 8))).toEqual([0, 1, 0, 0, 0, 1, 0, 1]);
+    // Row 2: "NA" is an unseen damage category (other), and missing for the old rule.
+    expect(Array.from(expected.x.subarray(16, 24))).toEqual([0, 0, 1, 0, 0, 1, 0, 1]);
+    // Row 3: a blank cell is missing everywhere.
+    expect(Array.from(expected.x.subarray(24, 32))).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+    // Targets: "None" is a class, "NA" (listed) and blank are no label, "null" (not listed) an unknown class.
+    expect(Array.from(expected.y!)).toEqual([0, 1, -1, -1, -1, -1]);
   });
 
   it('treats a column the form does not send as missing', () => {

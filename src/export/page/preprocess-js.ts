@@ -17,6 +17,12 @@ export const PREPROCESS_JS = String.raw`/* Volt Studio preprocessing, as applied
   function isMissing(cell) {
     return cell === null || cell === undefined || MISSING.indexOf(String(cell).trim().toLowerCase()) >= 0;
   }
+  // Blank cells always; marker words only where the spec lists them (all of them when it has no list).
+  function isMissingIn(cell, words) {
+    if (cell === null || cell === undefined || String(cell).trim() === '') return true;
+    if (!words) return isMissing(cell);
+    return words.indexOf(String(cell).trim().toLowerCase()) >= 0;
+  }
   function parseNumber(cell, decimalComma) {
     var s = cell.trim();
     if (NUMBER.test(s)) return Number(s);
@@ -66,7 +72,7 @@ export const PREPROCESS_JS = String.raw`/* Volt Studio preprocessing, as applied
         missing = isNaN(n);
         out[at++] = ((missing ? f.fill : n) - f.mean) / f.std;
       } else {
-        missing = isMissing(cell);
+        missing = isMissingIn(cell, f.missing);
         var value = missing ? f.fill : cell.trim();
         var k = value === null ? -1 : f.categories.indexOf(value);
         if (k >= 0) out[at + k] = 1;

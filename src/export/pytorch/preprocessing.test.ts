@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, encodeImage, encodeTargetCell, type ImageSpec } from '../../data';
-import { imageSpec, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
+import { imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESSING_PY } from './python-preprocessing';
 import { needPython, runPython, writeFiles } from './torch-env';
 
@@ -43,6 +43,22 @@ print(json.dumps({"x": x, "y": y}))`,
     // The awkward cells matter: a missing age, a day-first date, a decimal comma, an unseen city.
     expect(ts.x[1 * ts.width + 1]).toBe(1);
     expect(out.x[2]![8]).toBe(1);
+  });
+
+  it('reads missing-value words as the spec lists them, as applyPreprocessing does', (ctx) => {
+    needPython(ctx, 'python');
+    const spec = markerSpec();
+    const rows = MARKER_ROWS.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j]!])));
+    const out = runPort(
+      `rows = case["rows"]; spec = case["spec"]
+x = [encode_row(spec, r) for r in rows]
+y = [encode_target(spec["target"], r.get(spec["target"]["column"])) for r in rows]
+print(json.dumps({"x": x, "y": y}))`,
+      { spec, rows },
+    ) as { x: number[][]; y: number[] };
+    const ts = applyPreprocessing(spec, MARKER_ROWS);
+    expectClose(out.x.flat(), ts.x, 0);
+    expect(out.y).toEqual(Array.from(ts.y!));
   });
 
   it('reads regression targets, dates and decimal commas the same way', (ctx) => {

@@ -39,6 +39,15 @@ def is_missing(cell):
     return cell is None or str(cell).strip().lower() in MISSING
 
 
+def is_missing_in(cell, words):
+    """Blank cells always; marker words only where the spec lists them (all of them when it has no list)."""
+    if cell is None or str(cell).strip() == "":
+        return True
+    if words is None:
+        return is_missing(cell)
+    return str(cell).strip().lower() in words
+
+
 def parse_number(cell, decimal_comma=False):
     s = cell.strip()
     if NUMBER.fullmatch(s):
@@ -101,7 +110,7 @@ def encode_row(spec, row):
             missing = math.isnan(raw)
             out.append(((f["fill"] if missing else raw) - f["mean"]) / f["std"])
         else:
-            missing = is_missing(cell)
+            missing = is_missing_in(cell, f.get("missing"))
             value = f["fill"] if missing else cell.strip()
             one_hot = [0.0] * (len(f["categories"]) + (1 if f["other"] else 0))
             if value is not None and value in f["categories"]:
@@ -117,11 +126,13 @@ def encode_row(spec, row):
 def encode_target(target, cell):
     """Class index (-1 when missing or unknown) or the (standardised) regression value (nan when missing)."""
     cell = "" if cell is None else str(cell)
-    if is_missing(cell):
-        return -1 if target["task"] == "classification" else math.nan
     if target["task"] == "classification":
+        if is_missing_in(cell, target.get("missing")):
+            return -1
         name = cell.strip()
         return target["classes"].index(name) if name in target["classes"] else -1
+    if is_missing(cell):
+        return math.nan
     if target.get("read") == "date":
         v = parse_date(cell, target.get("dayFirst", False))
     else:

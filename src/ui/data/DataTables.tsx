@@ -1,14 +1,80 @@
-import type { DatasetReport } from '../../worker/protocol';
+import { configureData } from '../../store';
+import type { ColumnChoice, DatasetReport } from '../../worker/protocol';
 import { formatMetric } from '../format';
+
+type Column = NonNullable<DatasetReport['table']>['columns'][number];
+const TYPES = ['numeric', 'categorical', 'boolean', 'date', 'text', 'identifier'] as const;
+const readsWordsAsMissing = (type: string) => type === 'numeric' || type === 'date' || type === 'boolean';
+
+/** A column's choice with one field changed; the whole choice goes to the worker (it replaces the column's earlier one). */
+function choose(name: string, current: ColumnChoice, change: Partial<ColumnChoice>): void {
+  const next: ColumnChoice = { ...current, ...change };
+  for (const k of Object.keys(next) as (keyof ColumnChoice)[]) if (next[k] === undefined || next[k] === false) delete next[k];
+  void configureData({ columns: { [name]: next } });
+}
+
+/** Type, use and missing-word controls of one column row. */
+function ColumnControls({ c, target, choice, reason }: { c: Column; target: boolean; choice: ColumnChoice; reason: string | undefined }) {
+  const type = choice.type ?? c.type;
+  const useDefault = c.excludedReason && !choice.type ? 'ignore' : 'feature';
+  const use = choice.use ?? useDefault;
+  const words = c.markers ?? [];
+  const wordsMissing = readsWordsAsMissing(type) || Boolean(choice.markersMissing);
+  return (
+    <>
+      <td>
+        <select data-testid={`data.type.${c.name}`} aria-label={`type of ${c.name}`} value={choice.type ?? ''} onChange={(e) => choose(c.name, choice, { type: (e.target.value || undefined) as ColumnChoice['type'] })}>
+          <option value="">{c.type} (detected)</option>
+          {TYPES.filter((t) => t !== c.type).map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td className="num">
+        {c.missing}
+        {words.length > 0 && (
+          <div className="words" data-testid={`data.words.${c.name}`}>
+            <span className="muted">{words.map((w) => `"${w.value}" ×${w.count}`).join(', ')}</span>{' '}
+            {readsWordsAsMissing(type) ? (
+              <span className="muted">(read as missing)</span>
+            ) : (
+              <label className="inline" title="Whether these words mean a missing value or are categories of their own">
+                <input type="checkbox" data-testid={`data.markers.${c.name}`} checked={wordsMissing} onChange={(e) => choose(c.name, choice, { markersMissing: e.target.checked })} /> words are missing
+              </label>
+            )}
+          </div>
+        )}
+      </td>
+      <td className="num">{c.unique}</td>
+      <td className="clip">{stats(c)}</td>
+      <td>
+        {target ? (
+          <span className="muted">target</span>
+        ) : (
+          <>
+            <select data-testid={`data.use.${c.name}`} aria-label={`use of ${c.name}`} value={use} onChange={(e) => choose(c.name, choice, { use: e.target.value === useDefault ? undefined : (e.target.value as ColumnChoice['use']) })}>
+              <option value="feature">feature</option>
+              <option value="ignore">ignore</option>
+            </select>{' '}
+            {reason && <span className="muted" data-testid={`data.reason.${c.name}`}>{reason}</span>}
+          </>
+        )}
+      </td>
+    </>
+  );
+}
+
+function stats(c: Column): string {
+  if (c.summary) return `min ${formatMetric(c.summary.min)} · max ${formatMetric(c.summary.max)} · mean ${formatMetric(c.summary.mean)}`;
+  if (c.top?.length) return c.top.map((x) => `${x.value} (${x.count})`).join(', ');
+  return '';
+}
 
 /** Column statistics, class balance and the first rows of a table. Every name and value renders as text. */
 export function DataTables({ report }: { report: DatasetReport }) {
   const t = report.table!;
-  const stats = (c: (typeof t.columns)[number]) => {
-    if (c.summary) return `min ${formatMetric(c.summary.min)} · max ${formatMetric(c.summary.max)} · mean ${formatMetric(c.summary.mean)}`;
-    if (c.top?.length) return c.top.map((x) => `${x.value} (${x.count})`).join(', ');
-    return '';
-  };
   const dropped = new Map(t.dropped.map((d) => [d.column, d.reason]));
   return (
     <>
@@ -29,11 +95,7 @@ export function DataTables({ report }: { report: DatasetReport }) {
             {t.columns.map((c) => (
               <tr key={c.name} data-testid={`data.column.${c.name}`}>
                 <th scope="row">{c.name}</th>
-                <td>{c.type}</td>
-                <td className="num">{c.missing}</td>
-                <td className="num">{c.unique}</td>
-                <td className="clip">{stats(c)}</td>
-                <td className="muted">{c.name === t.target ? 'target' : (dropped.get(c.name) ?? c.excludedReason ?? 'feature')}</td>
+                <ColumnControls c={c} target={c.name === t.target} choice={t.choices[c.name] ?? {}} reason={dropped.get(c.name)} />
               </tr>
             ))}
           </tbody>
