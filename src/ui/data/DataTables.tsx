@@ -23,6 +23,19 @@ function ColumnControls({ c, target, choice, reason }: { c: Column; target: bool
   return (
     <>
       <td>
+        {target ? (
+          <span className="muted">target</span>
+        ) : (
+          <>
+            <select data-testid={`data.use.${c.name}`} aria-label={`use of ${c.name}`} value={use} onChange={(e) => choose(c.name, choice, { use: e.target.value === useDefault ? undefined : (e.target.value as ColumnChoice['use']) })}>
+              <option value="feature">feature</option>
+              <option value="ignore">ignore</option>
+            </select>{' '}
+            {reason && <div className="muted words" data-testid={`data.reason.${c.name}`}>{reason}</div>}
+          </>
+        )}
+      </td>
+      <td>
         <select data-testid={`data.type.${c.name}`} aria-label={`type of ${c.name}`} value={choice.type ?? ''} onChange={(e) => choose(c.name, choice, { type: (e.target.value || undefined) as ColumnChoice['type'] })}>
           <option value="">{c.type} (detected)</option>
           {TYPES.filter((t) => t !== c.type).map((t) => (
@@ -49,19 +62,6 @@ function ColumnControls({ c, target, choice, reason }: { c: Column; target: bool
       </td>
       <td className="num">{c.unique}</td>
       <td className="clip">{stats(c)}</td>
-      <td>
-        {target ? (
-          <span className="muted">target</span>
-        ) : (
-          <>
-            <select data-testid={`data.use.${c.name}`} aria-label={`use of ${c.name}`} value={use} onChange={(e) => choose(c.name, choice, { use: e.target.value === useDefault ? undefined : (e.target.value as ColumnChoice['use']) })}>
-              <option value="feature">feature</option>
-              <option value="ignore">ignore</option>
-            </select>{' '}
-            {reason && <span className="muted" data-testid={`data.reason.${c.name}`}>{reason}</span>}
-          </>
-        )}
-      </td>
     </>
   );
 }
@@ -84,11 +84,11 @@ export function DataTables({ report }: { report: DatasetReport }) {
           <thead>
             <tr>
               <th>column</th>
+              <th>use</th>
               <th>type</th>
               <th>missing</th>
               <th>unique</th>
               <th>values</th>
-              <th>use</th>
             </tr>
           </thead>
           <tbody>
