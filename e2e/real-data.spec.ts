@@ -63,11 +63,14 @@ test('a "None" category keeps its rows, the warning quotes the words, and column
   await expect(page.getByTestId('data.words.wind_kmh')).toContainText('(read as missing)');
 
   // The user says the words are missing in damage: those rows go, and the warning says which words.
-  await page.getByTestId('data.markers.damage').check();
+  // The box follows the worker's reply (the dataset is encoded again), so click and wait for it.
+  await page.getByTestId('data.markers.damage').click();
+  await expect(page.getByTestId('data.markers.damage')).toBeChecked();
   await expect(warnings).toContainText('284 row(s) have no usable target value ("None" ×273, empty ×11)');
   expect(await total()).toBe(116);
   await expect(page.getByTestId('data.balance')).not.toContainText('None');
-  await page.getByTestId('data.markers.damage').uncheck();
+  await page.getByTestId('data.markers.damage').click();
+  await expect(page.getByTestId('data.markers.damage')).not.toBeChecked();
   await expect.poll(total).toBe(389);
 
   // Ignore a column, and read another as a category: both show in the table and in what the model gets.

@@ -9,6 +9,8 @@ test('fresh page: MNIST + MLP trains to an evaluation; a confusion cell shows it
     await expect(page.getByTestId('step.data.choice')).toHaveText(/^mnist · 10000 rows$/);
     await expect(page.getByTestId('step.model.choice')).toHaveText(/^mlp · 3 layers$/);
     await expect(page.getByTestId('data.builtin.mnist')).toHaveAttribute('aria-pressed', 'true');
+    // A real test split: 1,000 digits that neither training nor validation sees.
+    await expect(page.getByTestId('data.splits')).toHaveText('8000 train · 1000 validation · 1000 test');
   });
 
   await test.step('train, then see the evaluation', async () => {
@@ -20,7 +22,7 @@ test('fresh page: MNIST + MLP trains to an evaluation; a confusion cell shows it
     const cells = await page.locator('[data-testid^="eval.confusion.cell."]').count();
     expect(cells).toBe(100);
     const evaluation = await studio.state('evaluation');
-    expect(evaluation!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(evaluation!.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(1000);
     await expect(page.getByTestId('eval.metric.test_acc')).toHaveText(/^0\.\d+$/);
   });
 

@@ -99,7 +99,7 @@ export function modelCard(info: CardInfo, spec: ModelSpec, preprocessing: Prepro
     ...(info.startedFrom ? [`- Started from the weights of ${markdownText(info.startedFrom)} (fine-tuning).`] : []),
     ...(info.augmentation ? [`- Augmentation of training batches: ${describeAugmentation(info.augmentation)}.`] : []),
     '',
-    '## Results on the test split',
+    info.split.test > 0 ? '## Results on the test split' : '## Results on the validation split (the dataset has no separate test split)',
     '',
     ...(metrics.length ? ['| metric | value |', '|---|---|', ...metrics.map(([k, v]) => `| ${markdownText(k)} | ${fixed(v)} |`)] : ['No test metrics were recorded.']),
     '',

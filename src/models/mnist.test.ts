@@ -29,7 +29,7 @@ beforeAll(async () => {
   const root = resolve(__dirname, '../..');
   const dir = mkdtempSync(join(tmpdir(), 'volt-models-mnist-'));
   execFileSync(process.execPath, [join(root, 'scripts/pack-datasets.mjs'), '--out', dir]);
-  mnist = (await loadBuiltin('mnist', async (file) => new Uint8Array(readFileSync(join(dir, file))))).dataset;
+  mnist = (await loadBuiltin('mnist', async (file) => new Uint8Array(readFileSync(join(dir, file))), { mnist: { holdOutTest: false } })).dataset;
 }, 60_000);
 
 function tensors(rows: Int32Array): TensorDataset {

@@ -45,6 +45,7 @@ describe('TrainingSession: export', () => {
     const card = new TextDecoder().decode(unzipSync(new Uint8Array(e.bytes))['model-card.md']);
     expect(card).toContain('Backend: cpu');
     expect(card).toMatch(/Split: 512 train \/ 128 validation \/ 0 test/);
+    expect(card).toContain('## Results on the validation split (the dataset has no separate test split)');
     const imp = await result(h, { type: 'importModel', files: [{ path: e.fileName, bytes: e.bytes }] });
     expect(imp).toMatchObject({ kind: 'bundle', trainedOn: 'blobs', schema: { ok: true }, inputShape: [2], outputUnits: 2 });
     for (const [k, v] of Object.entries(evaluation.metrics)) expect(imp.evaluation!.metrics[k]).toBeCloseTo(v, 4);

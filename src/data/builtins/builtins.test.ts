@@ -68,22 +68,22 @@ describe('MNIST', () => {
     }
   });
 
-  it('gives the fixed stratified 8,000 / 2,000 split, with test = validation by default', async () => {
-    const { dataset } = await loadBuiltin('mnist', read);
+  it('gives the benchmarks\' fixed stratified 8,000 / 2,000 split, with test = validation, when asked', async () => {
+    const { dataset } = await loadBuiltin('mnist', read, { mnist: { holdOutTest: false } });
     const { train, validation, test } = dataset.splits;
     expect([train.length, validation.length]).toEqual([8000, 2000]);
     // Stratified: each digit's share of validation is 20% to within one image.
     countClasses(dataset.y, validation, 10).forEach((n, d) => expect(Math.abs(n - 0.2 * perClass[d]!)).toBeLessThanOrEqual(1));
     expect(countClasses(dataset.y, train, 10).reduce((a, b) => a + b, 0)).toBe(8000);
     expect([...test]).toEqual([...validation]);
-    const again = await loadBuiltin('mnist', read);
+    const again = await loadBuiltin('mnist', read, { mnist: { holdOutTest: false } });
     expect([...again.dataset.splits.validation]).toEqual([...validation]);
   });
 
-  it('can hold out 1,000 test digits from the 2,000', async () => {
-    const { dataset } = await loadBuiltin('mnist', read, { mnist: { holdOutTest: true } });
+  it('holds out 1,000 test digits from the 2,000 by default', async () => {
+    const { dataset } = await loadBuiltin('mnist', read);
     const { train, validation, test } = dataset.splits;
-    const plain = (await loadBuiltin('mnist', read)).dataset.splits;
+    const plain = (await loadBuiltin('mnist', read, { mnist: { holdOutTest: false } })).dataset.splits;
     expect([...train]).toEqual([...plain.train]);
     expect([validation.length, test.length]).toEqual([1000, 1000]);
     const v = countClasses(dataset.y, validation, 10);
