@@ -84,4 +84,17 @@ test('a "None" category keeps its rows, the warning quotes the words, and column
   await studio.button('start').click();
   await studio.waitForStatus('finished');
   await expect(page.getByTestId('metrics.val_acc')).toHaveText(/^\d/);
+
+  // Try it refuses text in a number field at the field, and answers once it reads.
+  await page.getByTestId('train.see-evaluation').click();
+  await page.getByTestId('eval.feature.wind_kmh').fill('fast');
+  await page.getByTestId('eval.feature.insured').selectOption('yes');
+  await page.getByTestId('eval.predict').click();
+  await expect(page.getByTestId('eval.feature.wind_kmh.error')).toContainText('"wind_kmh" cannot be read');
+  await expect(page.getByTestId('eval.feature.wind_kmh.error')).toContainText('expected a number, or empty for a missing value');
+  await expect(page.getByTestId('eval.feature.wind_kmh')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByTestId('eval.feature.wind_kmh').fill('205');
+  await page.getByTestId('eval.predict').click();
+  await expect(page.getByTestId('eval.feature.wind_kmh.error')).toHaveCount(0);
+  await expect(page.getByTestId('eval.prediction')).toContainText(/Major|Minor|None/);
 });

@@ -4,7 +4,7 @@
  * tensors. Everything but `tensors` and `augmentBatch` is tf-free plain data
  * that can cross the worker boundary.
  */
-export { DataError, isDataError, makeIssue, formatBytes, type DataIssue, type DataIssueParts } from './errors';
+export { DataError, isDataError, makeIssue, formatBytes, quoteValue, type DataIssue, type DataIssueParts } from './errors';
 export type { Task, RawTable, Splits, EncodedDataset } from './types';
 export { numRows, exampleSize } from './types';
 export { makeRng, shuffleInPlace, gaussian, type Rng } from './random';
@@ -36,7 +36,7 @@ export {
   type DroppedColumn,
 } from './encode/spec';
 export { fitPreprocessing, sortClasses, type EncodeOptions } from './encode/fit';
-export { applyPreprocessing, decodeRegression, encodeTargetCell, type CellValue, type InputRows, type EncodedRows } from './encode/apply';
+export { applyPreprocessing, decodeRegression, encodeTargetCell, unreadableCell, type CellValue, type InputRows, type EncodedRows } from './encode/apply';
 export { prepareTable, DEFAULT_SPLIT, type TableDatasetOptions } from './prepare';
 
 // Images

@@ -58,12 +58,14 @@ let predictSeq = 0;
 /** "Try it" with the last run's model; a newer prediction replaces an older one still in flight. */
 export async function predict(input: PredictInput): Promise<void> {
   const seq = ++predictSeq;
-  useStore.setState({ predictionError: null, predicting: true });
+  useStore.setState({ predictionError: null, predictionField: null, predicting: true });
   try {
     const prediction = await requireClient().predict(input);
-    if (seq === predictSeq) useStore.setState({ prediction, predicting: false, predictionError: null });
+    if (seq === predictSeq) useStore.setState({ prediction, predicting: false, predictionError: null, predictionField: null });
   } catch (err) {
-    if (seq === predictSeq) useStore.setState({ predicting: false, predictionError: (err as Error).message });
+    const e = err as WorkerError;
+    // A field the worker could not read is shown at that field ("Try it" keeps the other values).
+    if (seq === predictSeq) useStore.setState({ prediction: null, predicting: false, predictionError: e.message, predictionField: e.issue?.column ?? null });
   }
 }
 

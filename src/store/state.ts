@@ -111,6 +111,8 @@ export interface EvaluationSlice {
   evaluation: Evaluation | null;
   prediction: Prediction | null;
   predictionError: string | null;
+  /** The "Try it" field the last prediction could not read (its message is `predictionError`). */
+  predictionField: string | null;
   /** Whether a prediction is in flight. */
   predicting: boolean;
   /** The run's model on a dataset loaded after it (asked for with `evaluateLoaded`), and on which one. */
@@ -159,7 +161,7 @@ export const initialData: DataSlice = {
   augmentPreviewError: null,
 };
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
-export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predicting: false, loadedEvaluation: null, loadedEvaluationError: null };
+export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predictionField: null, predicting: false, loadedEvaluation: null, loadedEvaluationError: null };
 export const initialUi: UiSlice = { step: 'data' };
 
 export function initialState(): VoltState {

@@ -106,7 +106,7 @@ export function describeDataset(input: ReportInput): DatasetReport {
       preview: t.report.preview,
       target: spec.target?.column ?? '',
       featureNames: [...spec.featureNames],
-      inputs: spec.features.map((f) => (f.kind === 'categorical' ? { column: f.column, kind: 'categorical' as const, categories: [...f.categories] } : { column: f.column, kind: 'numeric' as const })),
+      inputs: spec.features.map((f) => (f.kind === 'categorical' ? { column: f.column, kind: 'categorical' as const, categories: [...f.categories] } : { column: f.column, kind: 'numeric' as const, read: f.read })),
       dropped: spec.dropped.map((d) => ({ ...d })),
       notes: [...spec.notes],
       choices: structuredClone(input.choices ?? {}),

@@ -5,11 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  DataError,
   applyPreprocessing,
   decodeRegression,
   encodeImage,
   resizeImage,
+  quoteValue,
   toRgbaBytes,
+  unreadableCell,
   type EncodedDataset,
   type ImageDecoder,
 } from '../data';
@@ -167,6 +170,8 @@ export async function encodeInput(ds: EncodedDataset, input: PredictInput, decod
   const spec = ds.spec;
   if (input.kind === 'features') {
     if (spec.kind !== 'table') throw new Error(`\`input.kind\` must be "pixels" or "image" for the image dataset ${ds.name}, got "features"`);
+    const bad = unreadableCell(spec, input.values);
+    if (bad) throw new DataError({ file: 'Try it', column: bad.column, problem: `"${bad.column}" cannot be read`, found: quoteValue(bad.found), expected: `${bad.expected}, or empty for a missing value` });
     return applyPreprocessing(spec, [input.values]).x;
   }
   if (spec.kind !== 'image') throw new Error(`\`input.kind\` must be "features" for the table ${ds.name}, got ${JSON.stringify(input.kind)}`);

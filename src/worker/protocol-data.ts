@@ -80,7 +80,7 @@ export interface DatasetReport {
     target: string;
     /** Encoded feature names, and the raw columns a person types in for "Try it". */
     featureNames: string[];
-    inputs: Array<{ column: string; kind: 'numeric' | 'categorical'; categories?: string[] }>;
+    inputs: Array<{ column: string; kind: 'numeric' | 'categorical'; categories?: string[]; read?: 'number' | 'date' | 'boolean' }>;
     dropped: Array<{ column: string; reason: string }>;
     notes: string[];
     /** The column choices in effect (only the columns the user changed). */

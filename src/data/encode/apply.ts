@@ -50,6 +50,23 @@ function readFeatureNumber(f: NumericFeature, cell: string): number {
   return parseNumber(cell, f.decimalComma) ?? NaN;
 }
 
+const EXPECTED_READ = { number: 'a number', date: 'a date such as 2020-12-31', boolean: 'yes or no' } as const;
+
+/**
+ * The first cell of a row (e.g. typed into "Try it") that a number, date or
+ * yes/no feature cannot read, or null. Blank cells and missing-value words
+ * are fine (they get the fill value); "abc" for a number is not.
+ */
+export function unreadableCell(spec: TableSpec, row: Readonly<Record<string, CellValue>>): { column: string; found: string; expected: string } | null {
+  for (const f of spec.features) {
+    if (f.kind !== 'numeric') continue;
+    const cell = cellText(row[f.column]);
+    if (isMissing(cell)) continue;
+    if (Number.isNaN(readFeatureNumber(f, cell))) return { column: f.column, found: cell, expected: EXPECTED_READ[f.read] };
+  }
+  return null;
+}
+
 /** Writes one feature's outputs for one cell at `out[at...]`; returns the next offset. */
 function writeFeature(f: FeatureSpec, cell: string, out: Float32Array, at: number): number {
   if (f.kind === 'numeric') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitPreprocessing } from './fit';
-import { applyPreprocessing, decodeRegression } from './apply';
+import { applyPreprocessing, decodeRegression, unreadableCell } from './apply';
 import { checkSpec, type CategoricalFeature, type NumericFeature } from './spec';
 import type { RawTable } from '../types';
 
@@ -117,5 +117,26 @@ describe('fitPreprocessing', () => {
     expect(fromRecords.y).not.toBeNull();
     expect(applyPreprocessing(back, [{ a: 3 }]).y).toBeNull();
     expect(() => checkSpec({ kind: 'table', version: 9 })).toThrow('`spec.version` must be 1, got 9');
+  });
+});
+
+describe('unreadableCell (what "Try it" refuses)', () => {
+  const t = table(['n', 'd', 'b', 'c', 'y'], [
+    ['1', '2020-01-02', 'yes', 'a', 'p'],
+    ['2,5', '2020-03-04', 'no', 'b', 'q'],
+    ['3', '2021-05-06', 'yes', 'a', 'p'],
+  ]);
+  const spec = fitPreprocessing(t, { target: 'y', types: { n: 'numeric' } }, [0, 1, 2]);
+
+  it('names the first number, date or yes/no cell that does not read, with what was expected', () => {
+    expect(unreadableCell(spec, { n: 'abc', d: '2020-01-01', b: 'yes', c: 'a' })).toEqual({ column: 'n', found: 'abc', expected: 'a number' });
+    expect(unreadableCell(spec, { n: '4', d: '31/31/2020', b: 'yes' })).toEqual({ column: 'd', found: '31/31/2020', expected: 'a date such as 2020-12-31' });
+    expect(unreadableCell(spec, { n: '4', d: '2020-01-01', b: 'maybe' })).toEqual({ column: 'b', found: 'maybe', expected: 'yes or no' });
+  });
+
+  it('accepts readable, blank and missing-word cells, and any category text', () => {
+    expect(unreadableCell(spec, { n: '4.5', d: '2020-01-01', b: 'no', c: 'never seen' })).toBeNull();
+    expect(unreadableCell(spec, { n: '', d: 'NA', b: '' })).toBeNull();
+    expect(unreadableCell(spec, {})).toBeNull();
   });
 });

@@ -87,26 +87,56 @@ function DrawPad() {
   );
 }
 
+type Input = NonNullable<DatasetReport['table']>['inputs'][number];
+
+/** One "Try it" field: a list for categories and yes/no, a date picker for dates, text for numbers. */
+function Field({ f, value, set, error }: { f: Input; value: string; set: (v: string) => void; error: string | null }) {
+  const id = `eval.feature.${f.column}`;
+  if (f.kind === 'categorical' || f.read === 'boolean') {
+    const options = f.kind === 'categorical' ? f.categories! : ['yes', 'no'];
+    return (
+      <select data-testid={id} value={value} onChange={(e) => set(e.target.value)}>
+        <option value="">(missing)</option>
+        {options.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  const date = f.read === 'date';
+  return (
+    <>
+      <input
+        data-testid={id}
+        type={date ? 'date' : 'text'}
+        inputMode={date ? undefined : 'decimal'}
+        value={value}
+        placeholder={date ? 'date' : 'number'}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => set(e.target.value)}
+      />
+      {error && (
+        <span className="field-error" role="alert" data-testid={`${id}.error`}>
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
 function Features({ report }: { report: DatasetReport }) {
   const inputs = report.table?.inputs ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
+  const field = useStore((s) => s.predictionField);
+  const error = useStore((s) => s.predictionError);
   return (
     <div className="features">
       {inputs.map((f) => (
         <label key={f.column} className="field">
           <span>{f.column}</span>
-          {f.kind === 'categorical' ? (
-            <select data-testid={`eval.feature.${f.column}`} value={values[f.column] ?? ''} onChange={(e) => setValues({ ...values, [f.column]: e.target.value })}>
-              <option value="">(missing)</option>
-              {f.categories!.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input data-testid={`eval.feature.${f.column}`} value={values[f.column] ?? ''} placeholder="number" onChange={(e) => setValues({ ...values, [f.column]: e.target.value })} />
-          )}
+          <Field f={f} value={values[f.column] ?? ''} set={(v) => setValues({ ...values, [f.column]: v })} error={field === f.column ? error : null} />
         </label>
       ))}
       <button type="button" className="primary" data-testid="eval.predict" onClick={() => void predict({ kind: 'features', values })}>
@@ -120,6 +150,9 @@ function Result() {
   const p = useStore((s) => s.prediction);
   const error = useStore((s) => s.predictionError);
   const busy = useStore((s) => s.predicting);
+  const field = useStore((s) => s.predictionField);
+  // An unreadable field is shown at the field itself.
+  if (error && field) return null;
   if (error) return <p className="error" role="alert" data-testid="eval.prediction-error">{error}</p>;
   if (busy) return <p className="muted">Predicting…</p>;
   if (!p) return null;
