@@ -98,3 +98,24 @@ test('a "None" category keeps its rows, the warning quotes the words, and column
   await expect(page.getByTestId('eval.feature.wind_kmh.error')).toHaveCount(0);
   await expect(page.getByTestId('eval.prediction')).toContainText(/Major|Minor|None/);
 });
+
+test('a date column shows as dates, goes in as days, year, month and weekday, and Try it takes a date', async ({ studio }) => {
+  const page = studio.page;
+  await studio.open('?accelerator=cpu&maxEpochs=1');
+  await page.getByTestId('data.upload').setInputFiles(new URL('./files/sales.csv', import.meta.url).pathname);
+  await studio.datasetIs('sales.csv');
+  await expect(page.getByTestId('data.column.day')).toContainText('from 2023-01-02 to 2025-01-16');
+  await expect(page.getByTestId('data.type.day')).toHaveValue('');
+  await expect(page.getByTestId('data.type.day').locator('option').first()).toHaveText('date (detected)');
+  await expect(page.locator('.notes')).toContainText('"day": a date, given to the model as days since 1970 and year, month, day of week (Monday 0 … Sunday 6)');
+  const names = await page.evaluate(() => (window as unknown as { __volt: { getState(): { dataset: { table: { featureNames: string[] } } } } }).__volt.getState().dataset.table.featureNames);
+  expect(names).toEqual(['day', 'day (year)', 'day (month)', 'day (day of week)', 'shop=A', 'shop=B']);
+  await studio.button('start').click();
+  await studio.waitForStatus('finished');
+  await page.getByTestId('train.see-evaluation').click();
+  await expect(page.getByTestId('eval.feature.day')).toHaveAttribute('type', 'date');
+  await page.getByTestId('eval.feature.day').fill('2024-06-08');
+  await page.getByTestId('eval.feature.shop').selectOption('B');
+  await page.getByTestId('eval.predict').click();
+  await expect(page.getByTestId('eval.prediction')).toContainText(/Predicted value: -?\d/);
+});

@@ -5,7 +5,7 @@
  */
 import { isMissing, isMissingIn, parseBoolean, parseDate, parseNumber } from '../csv/cells';
 import type { FeatureSpec, NumericFeature, TableSpec, TargetSpec } from './spec';
-import { outputWidth } from './spec';
+import { datePartOf, outputWidth } from './spec';
 
 /** A cell as it may come from a CSV, JSON or a form. */
 export type CellValue = string | number | boolean | null | undefined;
@@ -73,6 +73,7 @@ function writeFeature(f: FeatureSpec, cell: string, out: Float32Array, at: numbe
     const raw = readFeatureNumber(f, cell);
     const missing = Number.isNaN(raw);
     out[at++] = ((missing ? f.fill : raw) - f.mean) / f.std;
+    for (const p of f.dateParts ?? []) out[at++] = ((missing ? p.fill : datePartOf(raw, p.part)) - p.mean) / p.std;
     if (f.missingIndicator) out[at++] = missing ? 1 : 0;
     return at;
   }

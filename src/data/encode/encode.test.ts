@@ -140,3 +140,33 @@ describe('unreadableCell (what "Try it" refuses)', () => {
     expect(unreadableCell(spec, {})).toBeNull();
   });
 });
+
+describe('date features', () => {
+  // 2024-03-04 is a Monday; 2023-12-31 a Sunday.
+  const t = table(['when', 'y'], [
+    ['2024-03-04', 'a'],
+    ['2023-12-31', 'b'],
+    ['2022-07-15', 'a'],
+    ['2021-01-01', 'b'],
+  ]);
+  const spec = fitPreprocessing(t, { target: 'y', standardize: false }, [0, 1, 2, 3]);
+
+  it('give days since 1970, year, month and day of week, and say so in the notes', () => {
+    expect(spec.featureNames).toEqual(['when', 'when (year)', 'when (month)', 'when (day of week)']);
+    expect(spec.notes).toContain('"when": a date, given to the model as days since 1970 and year, month, day of week (Monday 0 … Sunday 6)');
+    const x = Array.from(applyPreprocessing(spec, [['2024-03-04', ''], ['2023-12-31', '']]).x);
+    expect(x).toEqual([19786, 2024, 3, 0, 19722, 2023, 12, 6]);
+  });
+
+  it('fill each part of a missing date with its training mean', () => {
+    const x = Array.from(applyPreprocessing(spec, [['', '']]).x);
+    const f = spec.features[0] as NumericFeature;
+    expect(x).toEqual([f.fill, ...f.dateParts!.map((p) => p.fill)].map(Math.fround));
+    expect(f.dateParts!.map((p) => p.fill)).toEqual([(2024 + 2023 + 2022 + 2021) / 4, (3 + 12 + 7 + 1) / 4, (0 + 6 + 4 + 4) / 4]);
+  });
+
+  it('leave out a part that never changes (all in one year)', () => {
+    const one = fitPreprocessing(table(['when', 'y'], [['2024-01-01', 'a'], ['2024-02-03', 'b'], ['2024-05-09', 'a']]), { target: 'y' }, [0, 1, 2]);
+    expect(one.featureNames).toEqual(['when', 'when (month)', 'when (day of week)']);
+  });
+});

@@ -8,8 +8,11 @@ import { MISSING_MARKERS, isMissingIn } from '../csv/cells';
 import { readNumbers, countValues, readsMarkersAsMissing, type ColumnInfo, type ColumnType } from '../csv/infer';
 import { buildReport, columnCells, defaultTask } from '../csv/report';
 import {
+  DATE_PART_NAMES,
   SPEC_VERSION,
+  datePartOf,
   featureOutputNames,
+  type DatePart,
   type CategoricalFeature,
   type DroppedColumn,
   type FeatureSpec,
@@ -88,7 +91,9 @@ function median(sorted: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-function fitNumeric(info: ColumnInfo, train: Float64Array | number[], o: EncodeOptions): NumericFeature | string {
+const DATE_PARTS: readonly DatePart['part'][] = ['year', 'month', 'weekday'];
+
+function fitNumeric(info: ColumnInfo, train: Float64Array | number[], o: EncodeOptions, notes: string[]): NumericFeature | string {
   const present = Array.from(train).filter((v) => !Number.isNaN(v));
   if (present.length === 0) return 'no values in the training rows';
   if (new Set(present).size === 1) return `the same value (${present[0]}) in every training row`;
@@ -110,6 +115,21 @@ function fitNumeric(info: ColumnInfo, train: Float64Array | number[], o: EncodeO
   };
   if (info.decimalComma) f.decimalComma = true;
   if (info.dayFirst) f.dayFirst = true;
+  if (read === 'date') {
+    // Days since 1970 carry the trend; year, month and weekday the seasons a model cannot easily derive from it.
+    const parts = DATE_PARTS.map((part): DatePart | null => {
+      const values = present.map((d) => datePartOf(d, part));
+      if (new Set(values).size < 2) return null;
+      const m = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
+      const partFill = (o.numericImpute ?? 'mean') === 'median' ? median([...values].sort((a, b) => a - b)) : m;
+      return { part, fill: partFill, mean: scale ? m : 0, std: scale ? sd : 1 };
+    }).filter((p): p is DatePart => p !== null);
+    if (parts.length > 0) {
+      f.dateParts = parts;
+      notes.push(`"${info.name}": a date, given to the model as days since 1970 and ${parts.map((p) => DATE_PART_NAMES[p.part]).join(', ')}${parts.some((p) => p.part === 'weekday') ? ' (Monday 0 … Sunday 6)' : ''}`);
+    }
+  }
   return f;
 }
 
@@ -185,7 +205,7 @@ export function fitPreprocessing(table: RawTable, options: EncodeOptions, trainI
     if (info.excludedReason && !include.has(info.name) && !typeOverridden) return drop(info.name, info.excludedReason);
     const cells = pick(columnCells(table, j), trainIndices);
     const numeric = info.type === 'numeric' || info.type === 'date' || info.type === 'boolean';
-    const fitted = numeric ? fitNumeric(info, readNumbers(info, cells), options) : fitCategorical(info, cells, options, notes);
+    const fitted = numeric ? fitNumeric(info, readNumbers(info, cells), options, notes) : fitCategorical(info, cells, options, notes);
     if (typeof fitted === 'string') drop(info.name, fitted);
     else features.push(fitted);
   });

@@ -23,6 +23,29 @@ export interface NumericFeature {
   std: number;
   /** Adds a 0/1 output that is 1 where the cell was missing. */
   missingIndicator: boolean;
+  /**
+   * Dates: more outputs after the days value, each standardised on its own
+   * (calendar parts in UTC; absent in files written before them).
+   */
+  dateParts?: DatePart[];
+}
+
+/** A calendar part of a date feature: year, month (1–12) or day of the week (Monday 0 … Sunday 6). */
+export interface DatePart {
+  part: 'year' | 'month' | 'weekday';
+  fill: number;
+  mean: number;
+  std: number;
+}
+
+export const DATE_PART_NAMES: Record<DatePart['part'], string> = { year: 'year', month: 'month', weekday: 'day of week' };
+
+/** A calendar part of a date given in days since 1970-01-01 (UTC). */
+export function datePartOf(days: number, part: DatePart['part']): number {
+  const d = new Date(Math.floor(days) * 86400000);
+  if (part === 'year') return d.getUTCFullYear();
+  if (part === 'month') return d.getUTCMonth() + 1;
+  return (d.getUTCDay() + 6) % 7;
 }
 
 /** A column one-hot encoded over the training categories. */
@@ -111,7 +134,9 @@ export function outputWidth(spec: TableSpec): number {
 
 export function featureOutputNames(f: FeatureSpec): string[] {
   const names =
-    f.kind === 'numeric' ? [f.column] : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])];
+    f.kind === 'numeric'
+      ? [f.column, ...(f.dateParts ?? []).map((p) => `${f.column} (${DATE_PART_NAMES[p.part]})`)]
+      : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])];
   if (f.missingIndicator) names.push(`${f.column} (missing)`);
   return names;
 }

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, encodeImage, type ImageSpec, type TableSpec } from '../../data';
-import { imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
+import { dateSpec, DATE_ROWS, imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESS_JS } from './preprocess-js';
 
 interface PagePreprocess {
@@ -45,6 +45,18 @@ describe('preprocess.js (the bundle page\'s copy of the data layer)', () => {
     expect(Array.from(expected.x.subarray(24, 32))).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
     // Targets: "None" is a class, "NA" (listed) and blank are no label, "null" (not listed) an unknown class.
     expect(Array.from(expected.y!)).toEqual([0, 1, -1, -1, -1, -1]);
+  });
+
+  it('encodes dates with their calendar parts as applyPreprocessing does', () => {
+    const spec = dateSpec();
+    const expected = applyPreprocessing(spec, DATE_ROWS);
+    DATE_ROWS.forEach((cells, i) => {
+      const row = Object.fromEntries(spec.columns.map((c, j) => [c, cells[j] ?? '']));
+      expect(Array.from(page.encodeRow(spec, row)), `row ${i}`).toEqual(Array.from(expected.x.subarray(i * expected.width, (i + 1) * expected.width)));
+    });
+    // 2024-03-04: a Monday in March.
+    expect(expected.x[3]).toBeCloseTo((0 - 3) / 2, 6);
+    expect(expected.x[2]).toBeCloseTo((3 - 6.5) / 3.4, 6);
   });
 
   it('treats a column the form does not send as missing', () => {

@@ -60,6 +60,13 @@ export const PREPROCESS_JS = String.raw`/* Volt Studio preprocessing, as applied
     return v === null ? NaN : v;
   }
   function width(spec) { return spec.featureNames.length; }
+  // Year, month (1-12) or weekday (Monday 0) of a date in days since 1970, in UTC.
+  function datePart(days, part) {
+    var d = new Date(Math.floor(days) * 86400000);
+    if (part === 'year') return d.getUTCFullYear();
+    if (part === 'month') return d.getUTCMonth() + 1;
+    return (d.getUTCDay() + 6) % 7;
+  }
 
   /** One row ({column: cell text}) → Float32Array of the model's inputs. */
   function encodeRow(spec, row) {
@@ -71,6 +78,9 @@ export const PREPROCESS_JS = String.raw`/* Volt Studio preprocessing, as applied
         var n = readFeatureNumber(f, cell);
         missing = isNaN(n);
         out[at++] = ((missing ? f.fill : n) - f.mean) / f.std;
+        (f.dateParts || []).forEach(function (p) {
+          out[at++] = ((missing ? p.fill : datePart(n, p.part)) - p.mean) / p.std;
+        });
       } else {
         missing = isMissingIn(cell, f.missing);
         var value = missing ? f.fill : cell.trim();

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, encodeImage, encodeTargetCell, type ImageSpec } from '../../data';
-import { imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
+import { dateSpec, DATE_ROWS, imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESSING_PY } from './python-preprocessing';
 import { needPython, runPython, writeFiles } from './torch-env';
 
@@ -59,6 +59,18 @@ print(json.dumps({"x": x, "y": y}))`,
     const ts = applyPreprocessing(spec, MARKER_ROWS);
     expectClose(out.x.flat(), ts.x, 0);
     expect(out.y).toEqual(Array.from(ts.y!));
+  });
+
+  it('encodes dates with their calendar parts as applyPreprocessing does', (ctx) => {
+    needPython(ctx, 'python');
+    const spec = dateSpec();
+    const rows = DATE_ROWS.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j] ?? ''])));
+    const out = runPort(
+      `rows = case["rows"]; spec = case["spec"]
+print(json.dumps({"x": [encode_row(spec, r) for r in rows]}))`,
+      { spec, rows },
+    ) as { x: number[][] };
+    expectClose(out.x.flat(), applyPreprocessing(spec, DATE_ROWS).x, 1e-6);
   });
 
   it('reads regression targets, dates and decimal commas the same way', (ctx) => {

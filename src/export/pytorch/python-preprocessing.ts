@@ -11,6 +11,7 @@ resizing, so rows and images encode exactly as they did in the browser.
 Needs only the standard library (tables) and numpy (images).
 """
 import calendar
+import datetime
 import json
 import math
 import re
@@ -86,6 +87,16 @@ def parse_date(cell, day_first=False):
     return (calendar.timegm((y, mo, d, 0, 0, 0)) + hh * 3600 + mm * 60 + ss) / 86400
 
 
+def date_part(days, part):
+    """Year, month (1-12) or weekday (Monday 0) of a date in days since 1970, in UTC."""
+    d = datetime.date(1970, 1, 1) + datetime.timedelta(days=math.floor(days))
+    if part == "year":
+        return float(d.year)
+    if part == "month":
+        return float(d.month)
+    return float(d.weekday())
+
+
 def read_feature_number(f, cell):
     if is_missing(cell):
         return math.nan
@@ -109,6 +120,8 @@ def encode_row(spec, row):
             raw = read_feature_number(f, cell)
             missing = math.isnan(raw)
             out.append(((f["fill"] if missing else raw) - f["mean"]) / f["std"])
+            for p in f.get("dateParts", []):
+                out.append(((p["fill"] if missing else date_part(raw, p["part"])) - p["mean"]) / p["std"])
         else:
             missing = is_missing_in(cell, f.get("missing"))
             value = f["fill"] if missing else cell.strip()

@@ -66,7 +66,11 @@ function ColumnControls({ c, target, choice, reason }: { c: Column; target: bool
   );
 }
 
+/** Days since 1970 as the date they are (UTC), e.g. 2020-12-31. */
+const isoDate = (days: number) => new Date(Math.round(days * 86400000)).toISOString().slice(0, 10);
+
 function stats(c: Column): string {
+  if (c.summary && c.type === 'date') return `from ${isoDate(c.summary.min)} to ${isoDate(c.summary.max)}`;
   if (c.summary) return `min ${formatMetric(c.summary.min)} · max ${formatMetric(c.summary.max)} · mean ${formatMetric(c.summary.mean)}`;
   if (c.top?.length) return c.top.map((x) => `${x.value} (${x.count})`).join(', ');
   return '';
