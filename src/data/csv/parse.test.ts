@@ -105,7 +105,7 @@ describe('parseCsv: bad input', () => {
     expect(err.row).toBe(3);
     expect(err.rows).toEqual([3, 5]);
     expect(err.message).toContain('row 3');
-    expect(err.message).toContain('2 fields, too few');
+    expect(err.message).toContain('this row has 2 fields, too few; row 5 has 4 fields, too many');
     expect(err.expected).toBe('3 fields separated by commas, like the header');
     expect(err.message).toContain('Rows: 3, 5');
   });
@@ -116,6 +116,7 @@ describe('parseCsv: bad input', () => {
     expect(table.rowNumbers).toEqual([2, 4, 6]);
     expect(warnings[0]?.rows).toEqual([3, 5]);
     expect(warnings[0]?.message).toContain('skipped');
+    expect(warnings[0]?.message).toContain('row 5 has 4 fields, too many');
   });
 
   it('tolerates a trailing delimiter', () => {

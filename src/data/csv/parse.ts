@@ -212,16 +212,20 @@ function buildTable(collector: RecordCollector, file: string, options: CsvOption
   }
   if (bad.length > 0) {
     const firstBad = bad[0] as { row: number; fields: number };
-    const count = `${firstBad.fields} field${firstBad.fields === 1 ? '' : 's'}, too ${firstBad.fields < width ? 'few' : 'many'}`;
+    const describe = (b: { fields: number }) => `${b.fields} field${b.fields === 1 ? '' : 's'}, too ${b.fields < width ? 'few' : 'many'}`;
+    const count = describe(firstBad);
+    // The other kind (too many after too few, or the reverse) is named too, with its first row.
+    const other = bad.find((b) => b.fields < width !== firstBad.fields < width);
+    const also = other ? `; row ${other.row} has ${describe(other)}` : '';
     const parts = {
       file,
       row: firstBad.row,
-      problem: `this row has ${count}`,
+      problem: `this row has ${count}${also}`,
       expected: `${width} fields separated by ${describeDelimiter(collector.delimiter)}, like the ${hasHeader ? 'header' : 'first row'}`,
       rows: bad.map((b) => b.row),
     };
     if ((options.badRows ?? 'error') === 'error') throw new DataError(parts);
-    warnings.push(makeIssue({ ...parts, problem: `${bad.length} row(s) with the wrong number of fields were skipped; the first has ${count}` }));
+    warnings.push(makeIssue({ ...parts, problem: `${bad.length} row(s) with the wrong number of fields were skipped; the first has ${count}${also}` }));
     if (rows.length === 0) throw new DataError({ ...parts, problem: 'no row has the right number of fields' });
   }
   return { table: { file, columns, rows, rowNumbers }, delimiter: collector.delimiter, hasHeader, warnings };
