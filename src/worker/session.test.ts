@@ -56,7 +56,10 @@ describe('TrainingSession: a run from start to finish', () => {
     expect(points.filter((p) => p.name === 'val_loss')).toHaveLength(2);
 
     const batches = h.events.filter((r) => r.event.type === 'metrics');
-    expect(batches.length).toBeLessThan(40); // batched, not one message per step
+    // Batched, not one message per step: no more messages than the interval allows in the run's time
+    // (on a loaded machine a step can take longer than the interval; then a batch holds one step).
+    const elapsed = batches.at(-1)!.at - batches[0]!.at;
+    expect(batches.length).toBeLessThanOrEqual(Math.floor(elapsed / 35) + 2);
     // Only the final flush (at the end of the run) may come sooner than the interval.
     for (let i = 1; i < batches.length - 1; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(35);
     for (const b of batches) {

@@ -119,6 +119,17 @@ describe('buildReport', () => {
     expect(w?.expected).toBe('a number');
   });
 
+  it('prefers a categorical with few classes over a last column that is nearly unique or has one-row classes', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'cat' : 'dog'},${(i * 7) % 13},code-${i % 37}`);
+    const nearlyUnique = buildReport(parseCsvText(['kind,n,code', ...rows].join('\n'), { file: 'x.csv' }).table);
+    expect(defaultTarget(nearlyUnique)).toBe('kind');
+    const oneRowClass = buildReport(parseCsvText(['kind,n,grade', ...rows.map((r, i) => `${r.split(',').slice(0, 2).join(',')},${i === 0 ? 'F' : ['A', 'B'][i % 2]}`)].join('\n'), { file: 'y.csv' }).table);
+    expect(defaultTarget(oneRowClass)).toBe('kind');
+    // A good last column stays the default.
+    const fine = buildReport(parseCsvText(['kind,n,grade', ...rows.map((r, i) => `${r.split(',').slice(0, 2).join(',')},${['A', 'B'][i % 2]}`)].join('\n'), { file: 'z.csv' }).table);
+    expect(defaultTarget(fine)).toBe('grade');
+  });
+
   it('picks a default target and task, and gives the class balance', () => {
     expect(defaultTarget(report)).toBe('plan');
     const plan = summariseTarget(parsed.table, report, 'plan');

@@ -41,6 +41,8 @@ export interface ColumnInfo {
   dayFirst?: boolean;
   /** Spreadsheet rows whose cell did not read as the column's type; treated as missing. */
   invalidRows: number[];
+  /** Distinct values that occur in one row only (a class of one row cannot be both trained on and validated). */
+  singles?: number;
   /** Missing-value words found (NA, None, null, ?, ...) as written, most frequent first. */
   markers?: CategoryCount[];
   /**
@@ -88,6 +90,12 @@ function topValues(counts: Map<string, number>, max = TOP_COUNT): CategoryCount[
   return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, max);
 }
 
+function singlesOf(counts: ReadonlyMap<string, number>): number {
+  let n = 0;
+  for (const c of counts.values()) if (c === 1) n++;
+  return n;
+}
+
 /** Whether a column of this type reads missing-value words as missing (see `ColumnInfo.markersMissing`). */
 export function readsMarkersAsMissing(type: ColumnType, optedIn = false): boolean {
   return optedIn || type === 'numeric' || type === 'date' || type === 'boolean';
@@ -127,7 +135,7 @@ export function inferColumn(name: string, cells: readonly string[], rowNumbers: 
   const counts = countValues(present);
   const words = countValues(cells.map(markerWord).filter((w): w is string => w !== null));
   const markers = topValues(words, Infinity);
-  const base = { name, missing, unique: counts.size, invalidRows: [] as number[], ...(markers.length > 0 ? { markers, markersMissing: true } : {}) };
+  const base = { name, missing, unique: counts.size, singles: singlesOf(counts), invalidRows: [] as number[], ...(markers.length > 0 ? { markers, markersMissing: true } : {}) };
   if (present.length === 0) {
     return { ...base, type: 'categorical', top: [], excludedReason: 'every cell is missing' };
   }
@@ -166,7 +174,7 @@ export function inferColumn(name: string, cells: readonly string[], rowNumbers: 
   // (often the most common one: "no damage"), and only blank cells are missing.
   const values = markers.length > 0 ? cells.filter((c) => !isBlank(c)).map((c) => c.trim()) : present;
   const valueCounts = markers.length > 0 ? countValues(values) : counts;
-  const asValues = markers.length > 0 ? { ...base, missing: cells.length - values.length, unique: valueCounts.size, markersMissing: false } : base;
+  const asValues = markers.length > 0 ? { ...base, missing: cells.length - values.length, unique: valueCounts.size, markersMissing: false, singles: singlesOf(valueCounts) } : base;
   const top = topValues(valueCounts);
   const meanLength = values.reduce((s, v) => s + v.length, 0) / values.length;
   const spaced = values.filter((v) => /\s/.test(v)).length > values.length / 2;

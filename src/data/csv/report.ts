@@ -54,10 +54,27 @@ export function defaultTask(info: ColumnInfo): Task {
   return 'classification';
 }
 
-/** The last column that is not free text or an identifier: the usual place of the label. */
+/** Most classes a column may have to be a default classification target. */
+const MAX_DEFAULT_CLASSES = 50;
+
+/** A column that makes a sensible target as it is: a regression column, or classes with several rows each. */
+function goodTarget(c: ColumnInfo, rows: number): boolean {
+  if (defaultTask(c) === 'regression') return true;
+  return c.unique >= 2 && c.unique <= MAX_DEFAULT_CLASSES && c.unique * 5 <= rows && (c.singles ?? 0) === 0;
+}
+
+/**
+ * The default target: the last column (the usual place of the label) when it
+ * makes a sensible target; otherwise the last categorical column with few
+ * classes of several rows each; otherwise the last column that is not free
+ * text or an identifier.
+ */
 export function defaultTarget(report: TableReport): string | undefined {
   const usable = report.columns.filter((c) => !c.excludedReason);
-  return usable[usable.length - 1]?.name;
+  const last = usable[usable.length - 1];
+  if (!last || goodTarget(last, report.rows)) return last?.name;
+  const classes = usable.filter((c) => defaultTask(c) === 'classification' && goodTarget(c, report.rows));
+  return (classes[classes.length - 1] ?? last).name;
 }
 
 export function findColumn(report: Pick<TableReport, 'columns'>, name: string): ColumnInfo | undefined {
