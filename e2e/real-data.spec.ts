@@ -119,3 +119,21 @@ test('a date column shows as dates, goes in as days, year, month and weekday, an
   await page.getByTestId('eval.predict').click();
   await expect(page.getByTestId('eval.prediction')).toContainText(/Predicted value: -?\d/);
 });
+
+test('a 2,000-column table lists its first 50 columns, finds any by name, and shows all on request', async ({ studio }) => {
+  const page = studio.page;
+  await studio.open('?accelerator=cpu&maxEpochs=1');
+  const header = [...Array.from({ length: 1999 }, (_, j) => `g${j + 1}`), 'label'];
+  const rows = Array.from({ length: 30 }, (_, i) => [...Array.from({ length: 1999 }, (_, j) => String((i * 31 + j * 7) % 11)), i % 2 ? 'up' : 'down'].join(','));
+  await page.getByTestId('data.upload').setInputFiles({ name: 'wide.csv', mimeType: 'text/csv', buffer: Buffer.from([header.join(','), ...rows].join('\n')) });
+  await studio.datasetIs('wide.csv');
+  await expect(page.getByTestId('data.columns.count')).toHaveText('51 of 2000 columns shown');
+  await expect(page.locator('[data-testid^="data.column."]')).toHaveCount(51);
+  await expect(page.getByTestId('data.column.label')).toBeVisible();
+  await page.getByTestId('data.columns.search').fill('g1777');
+  await expect(page.locator('[data-testid^="data.column."]')).toHaveCount(1);
+  await expect(page.getByTestId('data.column.g1777')).toBeVisible();
+  await page.getByTestId('data.columns.search').fill('');
+  await page.getByTestId('data.columns.all').click();
+  await expect(page.getByTestId('data.columns.count')).toHaveText('2000 of 2000 columns shown');
+});

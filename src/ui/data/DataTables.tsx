@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { configureData } from '../../store';
 import type { ColumnChoice, DatasetReport } from '../../worker/protocol';
 import { formatMetric } from '../format';
 
 type Column = NonNullable<DatasetReport['table']>['columns'][number];
+/** Tables wider than this list their first columns until asked (a 2,000-column table would list them all). */
+const COLLAPSE_AFTER = 50;
 const TYPES = ['numeric', 'categorical', 'boolean', 'date', 'text', 'identifier'] as const;
 const readsWordsAsMissing = (type: string) => type === 'numeric' || type === 'date' || type === 'boolean';
 
@@ -80,9 +83,31 @@ function stats(c: Column): string {
 export function DataTables({ report }: { report: DatasetReport }) {
   const t = report.table!;
   const dropped = new Map(t.dropped.map((d) => [d.column, d.reason]));
+  const [query, setQuery] = useState('');
+  const [all, setAll] = useState(false);
+  const many = t.columns.length > COLLAPSE_AFTER;
+  const q = query.trim().toLowerCase();
+  const matching = q ? t.columns.filter((c) => c.name.toLowerCase().includes(q)) : t.columns;
+  // A wide table shows its first columns (and the target) until the user asks for all or searches.
+  const shown = !many || all || q ? matching : matching.filter((c, i) => i < COLLAPSE_AFTER || c.name === t.target);
+  const shownNames = new Set(shown.map((c) => c.name));
+  const shownIndex = t.columns.flatMap((c, j) => (shownNames.has(c.name) ? [j] : []));
   return (
     <>
       <h3>Columns</h3>
+      {many && (
+        <div className="row" data-testid="data.columns.tools">
+          <input type="search" data-testid="data.columns.search" aria-label="Find a column" placeholder={`find among ${t.columns.length} columns`} value={query} onChange={(e) => setQuery(e.target.value)} />
+          <span className="muted" data-testid="data.columns.count">
+            {shown.length} of {t.columns.length} columns shown
+          </span>
+          {!q && (
+            <button type="button" data-testid="data.columns.all" onClick={() => setAll(!all)}>
+              {all ? `Show the first ${COLLAPSE_AFTER}` : `Show all ${t.columns.length}`}
+            </button>
+          )}
+        </div>
+      )}
       <div className="scroll">
         <table className="grid" data-testid="data.columns">
           <thead>
@@ -96,7 +121,7 @@ export function DataTables({ report }: { report: DatasetReport }) {
             </tr>
           </thead>
           <tbody>
-            {t.columns.map((c) => (
+            {shown.map((c) => (
               <tr key={c.name} data-testid={`data.column.${c.name}`}>
                 <th scope="row">{c.name}</th>
                 <ColumnControls c={c} target={c.name === t.target} choice={t.choices[c.name] ?? {}} reason={dropped.get(c.name)} />
@@ -125,16 +150,16 @@ export function DataTables({ report }: { report: DatasetReport }) {
         <table className="grid" data-testid="data.preview">
           <thead>
             <tr>
-              {t.columns.map((c) => (
-                <th key={c.name}>{c.name}</th>
+              {shownIndex.map((j) => (
+                <th key={j}>{t.columns[j]!.name}</th>
               ))}
             </tr>
           </thead>
           <tbody>
             {t.preview.map((row, i) => (
               <tr key={i}>
-                {row.map((cell, j) => (
-                  <td key={j}>{cell}</td>
+                {shownIndex.map((j) => (
+                  <td key={j}>{row[j]}</td>
                 ))}
               </tr>
             ))}
@@ -143,9 +168,10 @@ export function DataTables({ report }: { report: DatasetReport }) {
       </div>
       {t.notes.length > 0 && (
         <ul className="notes muted">
-          {t.notes.map((n, k) => (
+          {(all ? t.notes : t.notes.slice(0, COLLAPSE_AFTER)).map((n, k) => (
             <li key={k}>{n}</li>
           ))}
+          {!all && t.notes.length > COLLAPSE_AFTER && <li>… and {t.notes.length - COLLAPSE_AFTER} more notes</li>}
         </ul>
       )}
     </>
