@@ -28,7 +28,7 @@ function VariantsTable() {
   if (!variants) return <p className="muted" data-testid="export.variants.pending">Measuring the compressed variants…</p>;
   const names = [...new Set(variants.variants.flatMap((v) => Object.keys(v.metrics)))];
   return (
-    <table className="metrics" data-testid="export.variants">
+    <table className="metrics variants" data-testid="export.variants">
       <caption>
         Weights and their cost, measured on the {variants.count} {variants.split} rows
       </caption>
