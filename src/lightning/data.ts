@@ -164,6 +164,11 @@ export class DataLoader<T = unknown> {
     this.collateFn = options.collateFn as ((items: unknown[]) => Batch) | undefined;
   }
 
+  /** The same loader (dataset, shuffling, seed, collate) with another batch size (the batch-size finder's trials). */
+  withBatchSize(batchSize: number): DataLoader<T> {
+    return new DataLoader(this.dataset, { batchSize, shuffle: this.shuffle, dropLast: this.dropLast, generator: this.baseSeed, collateFn: this.collateFn as DataLoaderOptions<T>['collateFn'] });
+  }
+
   /** Number of batches per epoch. */
   get length(): number {
     const n = this.dataset.length;

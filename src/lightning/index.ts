@@ -15,3 +15,4 @@ export * from './optim';
 export * from './schedulers';
 export * from './metrics';
 export * from './backends';
+export * from './tuner';
