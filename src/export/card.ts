@@ -26,6 +26,8 @@ export interface CardInfo {
   startedFrom?: string;
   /** ISO time of the export (default: now). */
   createdAt?: string;
+  /** Recipe values found by the tuner's finders. */
+  tuned?: { lr?: { value: number; rule: string }; batchSize?: { value: number; objective: string } };
 }
 
 /** A metric row: `step`/`epoch` and any logged values. */
@@ -96,6 +98,8 @@ export function modelCard(info: CardInfo, spec: ModelSpec, preprocessing: Prepro
     `- Batch size ${r.batchSize}, ${r.epochs} epochs planned${info.epochs !== undefined ? `, ${info.epochs} run` : ''}${r.earlyStopping ? `; early stopping on ${markdownText(r.earlyStopping.monitor)} (${r.earlyStopping.mode}, patience ${r.earlyStopping.patience})` : ''}.`,
     `- Gradient clipping: ${r.gradientClipVal ? `global norm ${fixed(r.gradientClipVal)}` : 'none'}.`,
     `- Seed: ${r.seed === null ? 'none (random)' : r.seed}.`,
+    ...(info.tuned?.lr ? [`- Learning rate ${fixed(info.tuned.lr.value)} from the learning-rate finder (${markdownText(info.tuned.lr.rule)} rule).`] : []),
+    ...(info.tuned?.batchSize ? [`- Batch size ${info.tuned.batchSize.value} from the batch-size finder (${markdownText(info.tuned.batchSize.objective)}).`] : []),
     ...(info.startedFrom ? [`- Started from the weights of ${markdownText(info.startedFrom)} (fine-tuning).`] : []),
     ...(info.augmentation ? [`- Augmentation of training batches: ${describeAugmentation(info.augmentation)}.`] : []),
     '',

@@ -4,6 +4,7 @@
  */
 import { isNoAugmentation } from '../data/images/augment';
 import { ACTIVE_STATUSES, serializeError, type AcceleratorChoice, type ProgressEvent, type RunConfig, type RunResult } from '../worker/protocol';
+import { tunedForConfig } from './tune';
 import { requireClient } from './client';
 import { DEFAULT_RUN } from './config';
 import { reduceEvent } from './events';
@@ -59,6 +60,7 @@ export function startRun(overrides: Partial<RunConfig> = {}): string | null {
     maxEpochs: s.maxEpochs,
     // Augmentation is for images; a table (or no dataset yet) never gets it.
     ...(s.dataset?.inputShape.length === 3 && !isNoAugmentation(s.augmentation) ? { augmentation: { ...s.augmentation } } : {}),
+    ...(tunedForConfig() ? { tuned: tunedForConfig() } : {}),
     ...nextRunHooks,
     ...overrides,
   };

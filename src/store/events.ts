@@ -44,6 +44,9 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       logs.push({ runId: event.runId, level: event.level, message: event.message });
       return { logs };
     }
+    case 'tune':
+      // A finder's progress (the tune actions pass on their own call's).
+      return state.tuning ? { tuneProgress: event.progress } : {};
     case 'dataProgress':
       // A load's progress: the data actions pass on the latest load's (see data.ts).
       return state.dataLoading ? { dataLoading: { ...state.dataLoading, progress: event.progress } } : {};

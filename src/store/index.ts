@@ -31,6 +31,7 @@ export {
   type SaveFile,
 } from './export';
 export { loadBuiltin, uploadFiles, configureData, predict, previewAugmentation, setAugmentation, type PickedFile } from './data';
+export { findLearningRate, findBatchSize, cancelTuning, applyLearningRate, applyBatchSize } from './tune';
 export {
   NEW_LAYER,
   SPEC_PARAM,

@@ -8,6 +8,9 @@ import { NO_AUGMENTATION, type AugmentationSpec } from '../data/images/augment';
 import { DEFAULT_RUN } from './config';
 import type {
   AcceleratorChoice,
+  BatchFindReport,
+  LrFindReport,
+  TuneProgress,
   AugmentationPreview,
   BackendReport,
   BoundaryReport,
@@ -124,6 +127,17 @@ export interface UiSlice {
   step: StepName;
 }
 
+/** The finders of the Model step (one at a time; `stop` cancels). */
+export interface TuneSlice {
+  tuning: 'lr' | 'batchSize' | null;
+  tuneProgress: TuneProgress | null;
+  lrFind: LrFindReport | null;
+  batchFind: BatchFindReport | null;
+  tuneError: string | null;
+  /** Recipe values applied from a finder (kept in the run's config while the recipe still has them). */
+  tuned: { lr: { value: number; rule: string } | null; batchSize: { value: number; objective: string } | null };
+}
+
 export interface WorkerSlice {
   workerReady: boolean;
   workerRestarts: number;
@@ -140,7 +154,8 @@ export type VoltState = RunSlice &
   ModelSlice &
   EvaluationSlice &
   ExportSlice &
-  UiSlice;
+  UiSlice &
+  TuneSlice;
 
 export const MAX_LOG_LINES = 500;
 
@@ -163,6 +178,7 @@ export const initialData: DataSlice = {
 export const initialModel: ModelSlice = { spec: null, presetId: 'mlp' };
 export const initialEvaluation: EvaluationSlice = { evaluation: null, prediction: null, predictionError: null, predictionField: null, predicting: false, loadedEvaluation: null, loadedEvaluationError: null };
 export const initialUi: UiSlice = { step: 'data' };
+export const initialTune: TuneSlice = { tuning: null, tuneProgress: null, lrFind: null, batchFind: null, tuneError: null, tuned: { lr: null, batchSize: null } };
 
 export function initialState(): VoltState {
   return {
@@ -178,6 +194,7 @@ export function initialState(): VoltState {
     ...initialEvaluation,
     ...initialExport,
     ...initialUi,
+    ...initialTune,
   };
 }
 

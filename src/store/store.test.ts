@@ -104,6 +104,7 @@ describe('reduceEvent', () => {
       metrics: { type: 'metrics', id: 1, runId: 'r', batch: encodeMetricBatch([{ name: 'a', step: 0, value: 1 }]) },
       progress: { type: 'progress', id: 1, runId: 'r', progress: { epoch: 0, totalEpochs: 1, batch: 1, batchesPerEpoch: 2, step: 1, totalSteps: 2, samplesPerSec: 10, etaSeconds: 1, compileMs: 5 } },
       log: { type: 'log', id: 1, runId: 'r', level: 'info', message: 'hello' },
+      tune: { type: 'tune', id: 1, progress: { what: 'lr', done: 3, total: 100 } },
       boundary: {
         type: 'boundary', id: 1, runId: 'r',
         boundary: { epoch: 0, task: 'classification', size: 1, xRange: [0, 1], yRange: [0, 1], axes: ['a', 'b'], labels: ['x', 'y'], classes: Uint8Array.of(1), confidence: Float32Array.of(0.9), values: null, points: { x: new Float32Array(0), y: new Float32Array(0), target: new Float32Array(0) } },

@@ -99,6 +99,7 @@ export class ExportSession {
       inputShape: [...ds.inputShape],
       split: { train: ds.splits.train.length, validation: ds.splits.validation.length, test: split },
       testMetrics: { ...outcome.testMetrics },
+      ...(run.tuned ? { tuned: run.tuned } : {}),
       backend: outcome.backend,
       trainingTimeMs: outcome.durationMs,
       epochs: outcome.epochs,

@@ -150,6 +150,8 @@ const everyCommand: { [T in CommandType]: Extract<CommandBody, { type: T }> } = 
   importModel: { type: 'importModel', files: [] },
   restoreRunData: { type: 'restoreRunData' },
   evaluateLoaded: { type: 'evaluateLoaded' },
+  findLr: { type: 'findLr', config: { dataset: 'nope', accelerator: 'cpu', maxEpochs: 1 } },
+  findBatchSize: { type: 'findBatchSize', config: { dataset: 'nope', accelerator: 'cpu', maxEpochs: 1 } },
   pause: { type: 'pause' },
   resume: { type: 'resume' },
   stop: { type: 'stop' },

@@ -81,6 +81,37 @@ export interface RunConfig {
   /** Read the loss back every step and fail the run on NaN/Infinity (costs one readback per step). */
   detectAnomaly?: boolean;
   debug?: RunDebug;
+  /** Recipe values that came from the finders (recorded in the card): the LR finder's rule, the batch finder's objective. */
+  tuned?: { lr?: { value: number; rule: string }; batchSize?: { value: number; objective: string } };
+}
+
+/** The learning-rate finder's curve and each rule's suggestion (`findLr`). */
+export interface LrFindReport {
+  lr: number[];
+  loss: number[];
+  smoothedLoss: number[];
+  suggestions: { valley: number | null; steepest: number | null; minimum: number | null; slide: number | null };
+  stopped: 'completed' | 'diverged' | 'out of data' | 'cancelled';
+  minLr: number;
+  maxLr: number;
+}
+
+/** The batch-size finder's trials and choice (`findBatchSize`). */
+export interface BatchFindReport {
+  trials: Array<{ batchSize: number; fits: boolean; samplesPerSecond: number | null; bytes: number; error?: string }>;
+  batchSize: number | null;
+  largestFit: number | null;
+  cappedBy: string;
+  objective: 'fits' | 'throughput';
+}
+
+/** A finder's progress: steps (LR) or sizes (batch) done of the planned ones. */
+export interface TuneProgress {
+  what: 'lr' | 'batchSize';
+  done: number;
+  total: number;
+  /** The batch size being tried (batch finder). */
+  batchSize?: number;
 }
 
 /** Training images as loaded and as several random draws of an augmentation. */
@@ -224,6 +255,10 @@ export type CommandBody =
   | { type: 'restoreRunData' }
   /** The last run's model on the loaded dataset's held-out rows, when the loaded data fits the run's columns. */
   | { type: 'evaluateLoaded' }
+  /** The learning-rate finder on the config's model and the loaded data (`stop` cancels it); progress as `tune` events. */
+  | { type: 'findLr'; config: RunConfig }
+  /** The batch-size finder on the config's model and the loaded data (`stop` cancels it). */
+  | { type: 'findBatchSize'; config: RunConfig }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -247,6 +282,8 @@ export interface CommandResults {
   importModel: ImportReport;
   restoreRunData: DatasetReport;
   evaluateLoaded: Evaluation;
+  findLr: LrFindReport;
+  findBatchSize: BatchFindReport;
   pause: null;
   resume: null;
   stop: null;
@@ -254,7 +291,7 @@ export interface CommandResults {
 }
 export type ResultOf<T extends CommandType> = CommandResults[T];
 
-export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'restoreRunData', 'evaluateLoaded', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
+export const COMMAND_TYPES = ['start', 'loadBuiltin', 'upload', 'configureData', 'predict', 'previewAugmentation', 'export', 'compareVariants', 'importModel', 'restoreRunData', 'evaluateLoaded', 'findLr', 'findBatchSize', 'pause', 'resume', 'stop', 'ping'] as const satisfies readonly CommandType[];
 
 // ----- events: worker → page ------------------------------------------------------
 
@@ -271,7 +308,8 @@ export type ProgressBody =
   | { type: 'progress'; runId: string; progress: Progress }
   | { type: 'boundary'; runId: string; boundary: BoundaryReport }
   | { type: 'log'; runId: string | null; level: LogLevel; message: string }
-  | { type: 'dataProgress'; progress: DataProgress };
+  | { type: 'dataProgress'; progress: DataProgress }
+  | { type: 'tune'; progress: TuneProgress };
 export type ProgressType = ProgressBody['type'];
 
 export type ReplyBody =
@@ -284,7 +322,7 @@ export type WorkerEvent = EventBody & { v: ProtocolVersion };
 export type ProgressEvent = Extract<WorkerEvent, { type: ProgressType }>;
 export type EventType = WorkerEvent['type'];
 
-export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'boundary', 'log', 'dataProgress'] as const satisfies readonly ProgressType[];
+export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'boundary', 'log', 'dataProgress', 'tune'] as const satisfies readonly ProgressType[];
 export const EVENT_TYPES = ['ready', 'reply', ...PROGRESS_TYPES] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.

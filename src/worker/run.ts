@@ -28,6 +28,8 @@ import { ACCELERATOR_CHOICES, type RunConfig, type RunDebug } from './protocol';
 
 export interface BuiltRun {
   module: LightningModule;
+  /** Recipe values that came from the finders (for the card). */
+  tuned?: RunConfig['tuned'];
   train: DataLoader;
   val: DataLoader | null;
   /** The held-out split `trainer.test` and the evaluation use (validation when there is no test split). */
@@ -200,6 +202,7 @@ export async function buildRun(config: RunConfig, data: LoadedData): Promise<Bui
     const o = spec.recipe.optimizer;
     return {
       module,
+      ...(config.tuned ? { tuned: structuredClone(config.tuned) } : {}),
       train,
       val,
       test,

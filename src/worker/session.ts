@@ -40,6 +40,7 @@ import {
   type WorkerEvent,
 } from './protocol';
 import { RunReporter, StreamLogger, stepNames } from './reporter';
+import { findBatchSize, findLr, type TuneContext } from './tune';
 import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
 import { evaluateOnLoaded } from './loaded-eval';
@@ -122,6 +123,8 @@ export class TrainingSession {
   /** `start` commands not answered yet. */
   private readonly startReplies = new Set<Promise<void>>();
   private running: Promise<void> | null = null;
+  /** A finder in progress (one at a time, never beside a run); `stop` sets `cancelled`. */
+  private tuning: { what: string; cancelled: boolean } | null = null;
   private readonly outbox: Outbox;
   private readonly yieldToEventLoop: () => Promise<void>;
   private readonly timers: Timers;
@@ -205,8 +208,11 @@ export class TrainingSession {
     // Idempotent: a stop that races the run's natural end is not an error.
     stop: () => {
       this.control?.stop();
+      if (this.tuning) this.tuning.cancelled = true;
       return null;
     },
+    findLr: (cmd, ctx) => this.tune('the learning-rate finder', cmd.config, ctx, findLr),
+    findBatchSize: (cmd, ctx) => this.tune('the batch-size finder', cmd.config, ctx, findBatchSize),
     ping: () => null,
     loadBuiltin: (cmd, ctx) => this.dataCommand(ctx, () => this.data.loadBuiltin(cmd.request)),
     upload: (cmd, ctx) => this.dataCommand(ctx, () => this.data.upload(cmd.files, cmd.options, (progress) => ctx.progress({ type: 'dataProgress', progress }))),
@@ -296,12 +302,33 @@ export class TrainingSession {
     return this.control;
   }
 
+  /** A finder on the config's model and the loaded data; refused beside a run or another finder. */
+  private async tune<R>(what: string, config: RunConfig, ctx: HandlerContext, find: (c: RunConfig, d: LoadedData, t: TuneContext) => Promise<R>): Promise<R> {
+    if (this.running || ACTIVE_STATUSES.includes(this.status)) throw new Error(`${what} waits for the run to end; the status is ${this.status}`);
+    if (this.tuning) throw new Error(`${this.tuning.what} is already running; stop it first`);
+    const state = { what, cancelled: false };
+    this.tuning = state;
+    try {
+      const data = await this.runData(config);
+      return await find(config, data, {
+        progress: (progress) => ctx.progress({ type: 'tune', progress }),
+        cancelled: () => state.cancelled,
+        now: () => this.timers.now(),
+        print: (m) => this.log('info', m),
+        ...(this.opts.wasmPaths !== undefined ? { wasmPaths: this.opts.wasmPaths } : {}),
+      });
+    } finally {
+      this.tuning = null;
+    }
+  }
+
   /** A whole run: its progress streams under the `start` command's id; resolves when it ends. */
   private start(runId: string, config: RunConfig, callId: number): Promise<RunResult> {
     if (typeof runId !== 'string' || runId === '') throw new Error(`\`runId\` must be a non-empty string, got ${JSON.stringify(runId)}`);
     if (this.running || ACTIVE_STATUSES.includes(this.status)) {
       throw new Error(`a run is already active (${this.runId}, status ${this.status}); stop it before starting another`);
     }
+    if (this.tuning) throw new Error(`${this.tuning.what} is running; wait for it or stop it before training`);
     const control = new RunControl();
     this.control = control;
     this.runId = runId;

@@ -19,6 +19,8 @@ import { LRFinder, LRFinderRecorder } from './lr-finder';
 export interface TuneData {
   trainDataloaders?: DataLoader;
   datamodule?: LightningDataModule;
+  /** More callbacks for the tuner's own trainers (progress, cancelling: set `trainer.shouldStop`). */
+  callbacks?: Callback[];
 }
 
 export interface LrFindOptions extends TuneData {
@@ -164,7 +166,7 @@ export class Tuner {
     if (mode !== 'exponential' && mode !== 'linear') throw new Error(`\`mode\` must be "exponential" or "linear", got ${JSON.stringify(mode)}`);
     const recorder = new LRFinderRecorder({ minLr, maxLr, numTraining, mode, beta: options.beta ?? 0.98, earlyStopThreshold: options.earlyStopThreshold === undefined ? 4 : options.earlyStopThreshold });
     const finder = await this.preserving(module, async () => {
-      const trainer = new Trainer(this.trialOptions({ maxSteps: numTraining, callbacks: [recorder] }));
+      const trainer = new Trainer(this.trialOptions({ maxSteps: numTraining, callbacks: [recorder, ...(options.callbacks ?? [])] }));
       await this.fitOnce(module, trainer, { ...(options.trainDataloaders ? { trainDataloaders: options.trainDataloaders } : {}), ...(options.datamodule ? { datamodule: options.datamodule } : {}) });
       const stopped = recorder.diverged ? 'diverged' : recorder.loss.length < numTraining ? 'out of data' : 'completed';
       return new LRFinder({ lr: recorder.lr.slice(0, recorder.loss.length), loss: [...recorder.loss], smoothedLoss: [...recorder.smoothed] }, stopped);
@@ -179,7 +181,7 @@ export class Tuner {
   /** One trial: `steps` training steps at `size`; whether it fitted and how fast. */
   private async trial(module: LightningModule, data: TuneData, size: number, steps: number, attr: string): Promise<BatchTrial> {
     const counter = new TrialCounter(steps);
-    const trainer = new Trainer(this.trialOptions({ maxSteps: steps, callbacks: [counter] }));
+    const trainer = new Trainer(this.trialOptions({ maxSteps: steps, callbacks: [counter, ...(data.callbacks ?? [])] }));
     const dm = data.datamodule;
     const before = dm ? readAttr(dm, attr) : undefined;
     try {
