@@ -31,3 +31,10 @@ export function progressText(p: Progress | null): string {
   const steps = p.totalSteps > 0 ? `step ${p.step}/${p.totalSteps}` : `step ${p.step}`;
   return `${epochs} · batch ${p.batch}/${p.batchesPerEpoch} · ${steps}`;
 }
+
+/** Bytes as B, KB or MB (1024-based), for sizes on the page. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}

@@ -7,15 +7,9 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { canExport, compareVariants, exportModel, importModel, useStore } from '../../store';
 import type { ExportVariant } from '../../worker/protocol';
-import { formatMetric } from '../format';
+import { formatBytes, formatMetric } from '../format';
 import { ImportPanel } from './ImportPanel';
 import { RunBanner } from '../RunBanner';
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MB`;
-}
 
 function VariantsTable() {
   const { variants, current, busy } = useStore(

@@ -3,6 +3,7 @@ import { addLayer, choosePreset, presetsFor, setRecipe, shapeReport, useStore } 
 import { defaultOptimizer, defaultSchedule, recipeProblems } from '../../models/recipe';
 import { LAYER_KINDS, LAYER_TYPE_NAMES, OPTIMIZERS, SCHEDULES, type LayerKind, type ModelSpec, type RecipeSpec } from '../../models/spec';
 import { formatCount } from '../../models/summary';
+import { TunerPanel } from './Tuner';
 import { LayerRow } from './LayerRow';
 
 function num(v: string, apply: (n: number) => void): void {
@@ -197,6 +198,7 @@ export function ModelStep() {
         </ul>
       )}
       <Recipe spec={spec} />
+      <TunerPanel />
       <p className="muted small">The address bar holds this configuration: copy it to share the model as a link.</p>
     </section>
   );
