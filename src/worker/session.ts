@@ -393,7 +393,7 @@ export class TrainingSession {
         flushIntervalMs: this.opts.postIntervalMs ?? 100,
         logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, stepNames(metrics), step)),
         // The LR chart: each optimizer's rate, logged at its scheduler's interval (per epoch without one).
-        callbacks: [reporter, new LearningRateMonitor(), ...this.boundaryMonitor(runId, built), ...(built.callbacks ?? [])],
+        callbacks: [reporter, new LearningRateMonitor({ logAtEnd: true }), ...this.boundaryMonitor(runId, built), ...(built.callbacks ?? [])],
         ...built.trainerOptions,
         enableCheckpointing: false,
         detectAnomaly: config.detectAnomaly ?? false,

@@ -45,6 +45,18 @@ describe('LearningRateMonitor', () => {
     expect(logger.series('lr-SGD').map((r) => r.step)).toEqual([0, 1, 2, 3]);
   });
 
+  it('logAtEnd repeats the last rates at the last step, so the curve spans the run', async () => {
+    const monitor = new LearningRateMonitor({ logAtEnd: true });
+    const logger = await fitWith(monitor, withStepLR());
+    expect(logger.series('lr-SGD')).toEqual([
+      { step: 0, value: 0.1 },
+      { step: 2, value: 0.05 },
+      { step: 4, value: 0.025 },
+      // The last epoch's rate (not the 0.0125 the scheduler moved to after it), at the run's last step.
+      { step: 6, value: 0.025 },
+    ]);
+  });
+
   it('without a scheduler still logs the constant LR once an epoch', async () => {
     const monitor = new LearningRateMonitor();
     const logger = await fitWith(monitor, new BoringModel({ lr: 0.3, log: false }));

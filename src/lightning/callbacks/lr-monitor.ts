@@ -12,10 +12,16 @@ export class LearningRateMonitor extends Callback {
   override readonly disabledByFastDevRun = true;
   readonly loggingInterval: 'step' | 'epoch' | null;
   readonly logMomentum: boolean;
+  readonly logAtEnd: boolean;
   /** Every logged value, per name, in order. */
   readonly lrs: Record<string, number[]> = {};
 
-  constructor(options: { loggingInterval?: 'step' | 'epoch' | null; logMomentum?: boolean } = {}) {
+  /**
+   * `logAtEnd` (beyond Lightning): when training ends, log each rate's last
+   * value once more at the last step, so a chart of epoch-wise rates spans
+   * the whole run instead of stopping at the last epoch's start.
+   */
+  constructor(options: { loggingInterval?: 'step' | 'epoch' | null; logMomentum?: boolean; logAtEnd?: boolean } = {}) {
     super();
     const li = options.loggingInterval ?? null;
     if (li !== null && li !== 'step' && li !== 'epoch') {
@@ -23,6 +29,7 @@ export class LearningRateMonitor extends Callback {
     }
     this.loggingInterval = li;
     this.logMomentum = options.logMomentum ?? false;
+    this.logAtEnd = options.logAtEnd ?? false;
   }
 
   override setup(trainer: Trainer): void {
@@ -65,5 +72,12 @@ export class LearningRateMonitor extends Callback {
   override onTrainEpochStart(trainer: Trainer): void {
     if (this.loggingInterval === 'step') return;
     this.emit(trainer, this.collect(trainer, 'epoch'));
+  }
+
+  override onTrainEnd(trainer: Trainer): void {
+    if (!this.logAtEnd || trainer.batchesThatStepped === 0) return;
+    // The rates the last steps used (a scheduler may already have moved on after the last epoch).
+    const last = Object.fromEntries(Object.entries(this.lrs).map(([k, v]) => [k, v[v.length - 1]!]));
+    for (const l of trainer.loggers) l.logMetrics(last, trainer.batchesThatStepped);
   }
 }
