@@ -34,9 +34,25 @@ export interface CollectedImages {
 /** Files the operating system adds to folders and archives, skipped silently. */
 const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini']);
 
+/**
+ * Forward slashes, no leading "./" or "/", and "." / ".." segments resolved
+ * inside the upload: an archive entry "../../etc/cat/a.png" stays "etc/cat/a.png"
+ * (it can neither climb out nor be labelled "..").
+ */
 export function normalisePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
+  const out: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/') + (path.endsWith('/') && out.length > 0 ? '/' : '');
 }
+
+/** Bytes an upload's archives may unzip to, in all (their declared sizes are checked before inflating). */
+const MAX_UNZIPPED_BYTES = 2 * 1024 ** 3;
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 function isSystemPath(path: string): boolean {
   const parts = path.split('/');
@@ -45,8 +61,10 @@ function isSystemPath(path: string): boolean {
 }
 
 /** Replaces each .zip entry by its files, their paths prefixed with the zip's folder. */
-export function expandZips(entries: readonly FileEntry[]): FileEntry[] {
+export function expandZips(entries: readonly FileEntry[], options: { maxUnzippedBytes?: number } = {}): FileEntry[] {
   const out: FileEntry[] = [];
+  const limit = options.maxUnzippedBytes ?? MAX_UNZIPPED_BYTES;
+  let declared = 0;
   for (const entry of entries) {
     const path = normalisePath(entry.path);
     if (extensionOf(path) !== 'zip') {
@@ -54,6 +72,20 @@ export function expandZips(entries: readonly FileEntry[]): FileEntry[] {
       continue;
     }
     let files: Record<string, Uint8Array>;
+    try {
+      // First the central directory alone: the sizes the archive declares, nothing inflated (a zip bomb stops here).
+      unzipSync(entry.bytes, {
+        filter: (f) => {
+          declared += f.originalSize;
+          return false;
+        },
+      });
+    } catch (e) {
+      throw new DataError({ file: path, problem: `the zip archive could not be read (${(e as Error).message})`, expected: 'a valid .zip file' });
+    }
+    if (declared > limit) {
+      throw new DataError({ file: path, problem: `the upload's archives declare ${mb(declared)} of files once unzipped`, expected: `at most ${mb(limit)}; split the archive or pick fewer images` });
+    }
     try {
       files = unzipSync(entry.bytes);
     } catch (e) {
