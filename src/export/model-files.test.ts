@@ -97,3 +97,21 @@ describe('loadLayersModelFromFiles', () => {
     );
   });
 });
+
+describe('malformed model files are named, not failed inside tfjs', () => {
+  it('a truncated shard, a manifest that is not a list, and a weight without a shape say what is wrong; nothing leaks', async () => {
+    const model = buildSeeded(mlpSpec(), [4]);
+    const files = await exportLayersModel(model);
+    model.dispose();
+    const shard = Object.keys(files).find((n) => n !== MODEL_JSON)!;
+    const before = tf.memory().numTensors;
+    await expect(loadLayersModelFromFiles({ ...files, [shard]: files[shard]!.slice(0, 10) })).rejects.toThrow(/the weights are 10 bytes but model\.json lists \d+ bytes/);
+    const json = JSON.parse(readText(files[MODEL_JSON]!));
+    const withJson = (j: unknown) => ({ ...files, [MODEL_JSON]: new TextEncoder().encode(JSON.stringify(j)) });
+    await expect(loadLayersModelFromFiles(withJson({ ...json, weightsManifest: 5 }))).rejects.toThrow(/`weightsManifest` must be a list/);
+    const noShape = structuredClone(json);
+    delete noShape.weightsManifest[0].weights[0].shape;
+    await expect(loadLayersModelFromFiles(withJson(noShape))).rejects.toThrow(/must have a `shape` of whole numbers/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -107,6 +107,8 @@ export function modelArtifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts
     throw new Error(`\`${MODEL_JSON}\` must be a Layers model (format "layers-model"), got format ${JSON.stringify(json.format)}`);
   }
   const manifest = json.weightsManifest ?? [];
+  checkManifest(manifest);
+  if (typeof json.modelTopology !== 'object' || Array.isArray(json.modelTopology)) throw new Error(`\`${MODEL_JSON}\`'s \`modelTopology\` must be an object, got ${JSON.stringify(json.modelTopology)?.slice(0, 40)}`);
   const parts: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest) {
@@ -116,6 +118,11 @@ export function modelArtifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts
       parts.push(shard);
     }
     specs.push(...group.weights);
+  }
+  const listed = specs.reduce((n, w) => n + entryBytes(w), 0);
+  const held = parts.reduce((n, p) => n + p.length, 0);
+  if (listed !== held) {
+    throw new Error(`the weights are ${held} bytes but ${MODEL_JSON} lists ${listed} bytes for ${specs.length} weights; a shard is truncated or from another model`);
   }
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology,
@@ -129,7 +136,52 @@ export function modelArtifactsFromFiles(files: ModelFiles): tf.io.ModelArtifacts
   return artifacts;
 }
 
-/** Loads Layers-format files held in memory (`model.json` and its shards). */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes a manifest entry takes in the shards (its quantised dtype when quantised). */
+function entryBytes(w: tf.io.WeightsManifestEntry): number {
+  const count = w.shape.reduce((a, b) => a * b, 1);
+  return count * DTYPE_BYTES[w.quantization?.dtype ?? w.dtype]!;
+}
+
+/** The manifest's shape, checked before tfjs reads it (a hand-edited file would fail inside tfjs with no name). */
+function checkManifest(manifest: unknown): asserts manifest is tf.io.WeightsManifestConfig {
+  const bad = (what: string, v: unknown) => new Error(`\`${MODEL_JSON}\`: ${what}, got ${JSON.stringify(v)?.slice(0, 60)}`);
+  if (!Array.isArray(manifest)) throw bad('`weightsManifest` must be a list of weight groups', manifest);
+  manifest.forEach((g: unknown, i) => {
+    const group = g as Partial<tf.io.WeightsManifestConfig[number]> | null;
+    if (!group || typeof group !== 'object') throw bad(`weight group ${i} must be an object`, g);
+    if (!Array.isArray(group.paths) || !group.paths.every((p: unknown) => typeof p === 'string')) throw bad(`weight group ${i}'s \`paths\` must be a list of file names`, group.paths);
+    if (!Array.isArray(group.weights)) throw bad(`weight group ${i}'s \`weights\` must be a list`, group.weights);
+    group.weights.forEach((w: unknown, j: number) => {
+      const e = w as Partial<tf.io.WeightsManifestEntry> | null;
+      const where = `weight ${j} of group ${i}`;
+      if (!e || typeof e !== 'object' || typeof e.name !== 'string') throw bad(`${where} must have a \`name\``, w);
+      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`${where} ("${e.name}") must have a \`shape\` of whole numbers`, e.shape);
+      if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) throw bad(`${where} ("${e.name}") has an unknown \`dtype\``, e.dtype);
+      const q = e.quantization as { dtype?: unknown } | undefined;
+      if (q !== undefined && (q === null || typeof q !== 'object' || typeof q.dtype !== 'string' || !(q.dtype in DTYPE_BYTES))) throw bad(`${where} ("${e.name}") has an unknown quantisation`, q);
+    });
+  });
+}
+
+/** Internal tfjs failures on a malformed topology (a TypeError from deep inside): they name nothing a person can fix. */
+const INTERNAL_ERROR = /Cannot read propert|undefined is not|is not a function|is not iterable|of undefined|of null/;
+
+/**
+ * Loads Layers-format files held in memory (`model.json` and its shards). A
+ * load that fails frees the weights tfjs had already made, and a failure
+ * deep inside tfjs is reported as the malformed topology it comes from.
+ */
 export async function loadLayersModelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory(modelArtifactsFromFiles(files)));
+  const artifacts = modelArtifactsFromFiles(files);
+  const variables = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!variables.has(name)) v.dispose();
+    const message = (e as Error)?.message ?? String(e);
+    if (INTERNAL_ERROR.test(message)) throw new Error(`\`${MODEL_JSON}\`'s \`modelTopology\` is not a Layers model tfjs can build (it failed with a ${(e as Error)?.name ?? 'error'} while reading it)`);
+    throw e instanceof Error ? e : new Error(message);
+  }
 }
