@@ -21,7 +21,7 @@ export interface DeviceStatsOptions {
   everyNSteps?: number;
   maxHistory?: number;
   onStats?: (stats: DeviceStats) => void;
-  /** Called once when live tensors grew from one epoch's end to the next. */
+  /** Called once when live tensors grew from one epoch's start to the next (from epoch 1 on). */
   onLeak?: (message: string) => void;
 }
 
@@ -47,10 +47,10 @@ function sample(step: number, epoch: number): DeviceStats {
 /**
  * Device memory over training (Lightning's DeviceStatsMonitor, with what
  * tfjs can tell): live tensors, their bytes and the GPU bytes of backends that
- * report them. A run that keeps the same tensors alive ends every epoch with
- * the same count; when the count at one epoch's end is higher than at the
- * previous one's, `leak` says by how much (the first epoch is the baseline,
- * as optimizer slots are made during it).
+ * report them. A run that keeps the same tensors alive starts every epoch
+ * with the same count; when the count at one epoch's start is higher than at
+ * the previous one's, `leak` says by how much (from epoch 1 on: the first
+ * epoch makes optimizer slots and callbacks' copies).
  */
 export class DeviceStatsMonitor extends Callback {
   readonly everyNSteps: number;
@@ -60,7 +60,7 @@ export class DeviceStatsMonitor extends Callback {
   private readonly maxHistory: number;
   private readonly onStats: ((s: DeviceStats) => void) | undefined;
   private readonly onLeak: ((m: string) => void) | undefined;
-  private lastEpochEnd: number | null = null;
+  private lastEpochStart: number | null = null;
 
   constructor(options: DeviceStatsOptions = {}) {
     super();
@@ -83,13 +83,19 @@ export class DeviceStatsMonitor extends Callback {
     if ((batchIdx + 1) % this.everyNSteps === 0) this.record(trainer);
   }
 
-  override onTrainEpochEnd(trainer: Trainer): void {
-    const s = this.record(trainer);
-    const before = this.lastEpochEnd;
-    this.lastEpochEnd = s.numTensors;
-    if (before === null || s.numTensors <= before || this.leak) return;
-    this.leak = `live tensors grew from ${before} to ${s.numTensors} (+${s.numTensors - before}) between the ends of epochs ${s.epoch - 1} and ${s.epoch}: something keeps tensors each epoch`;
+  override onTrainEpochStart(trainer: Trainer): void {
+    // The first epoch makes optimizer slots and, at its end, callbacks' copies (best weights): epoch 1's start is the baseline.
+    const epoch = trainer.currentEpoch;
+    const n = tf.memory().numTensors;
+    const before = this.lastEpochStart;
+    this.lastEpochStart = epoch >= 1 ? n : null;
+    if (before === null || n <= before || this.leak) return;
+    this.leak = `live tensors grew from ${before} to ${n} (+${n - before}) between the starts of epochs ${epoch - 1} and ${epoch}: something keeps tensors each epoch`;
     trainer.print(`DeviceStatsMonitor: ${this.leak}`);
     this.onLeak?.(this.leak);
+  }
+
+  override onTrainEpochEnd(trainer: Trainer): void {
+    this.record(trainer);
   }
 }

@@ -169,7 +169,7 @@ describe('DeviceStatsMonitor', () => {
     expect(clean.history[0]!.gpuBytes).toBeNull(); // the CPU backend reports no GPU bytes
 
     await quietTrainer({ maxEpochs: 3, callbacks: [leaky, stats] }).fit(new BoringModel(), { trainDataloaders: boringLoader(8, { batchSize: 2 }) });
-    expect(stats.leak).toMatch(/grew from \d+ to \d+ \(\+1\) between the ends of epochs 0 and 1/);
+    expect(stats.leak).toMatch(/grew from \d+ to \d+ \(\+1\) between the starts of epochs 1 and 2/);
     expect(lines).toHaveLength(1);
     kept.forEach((t) => t.dispose());
   });
