@@ -4,7 +4,7 @@ import type { EpochTiming, MonitorDeviceStats, MonitorUpdate } from '../worker/p
 /** Gradient-norm points kept (older ones thinned to every other point once the cap is reached). */
 const MAX_NORM_POINTS = 1000;
 /** Histogram snapshots kept: the latest and a few past ones. */
-export const MAX_HISTOGRAMS = 5;
+const MAX_HISTOGRAMS = 5;
 const MAX_DEVICE_SAMPLES = 500;
 
 export interface MonitorState {
