@@ -24,6 +24,8 @@ test('mnist: the monitor shows gradient norms, histograms, device memory and epo
     await expect(hist).toBeVisible();
     expect(Number(await hist.getAttribute('data-snapshots'))).toBeGreaterThan(1);
     expect(await hist.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(10);
+    expect(await hist.locator('.recharts-line').count()).toBeGreaterThan(0); // past snapshots
+    await expect(hist.getByTestId('monitor.histogram.legend')).toContainText(/Bars: step \d+ · lines, lighter = older: steps \d+/);
     const select = hist.getByTestId('monitor.histogram.param');
     const options = await select.locator('option').allTextContents();
     expect(options.length).toBeGreaterThanOrEqual(4);

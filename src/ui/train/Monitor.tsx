@@ -6,7 +6,7 @@
  * animation or dots; data memoised per update.
  */
 import { memo, useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../../store';
 import type { MonitorState } from '../../store/monitor';
 import type { EpochTiming, HistogramData } from '../../worker/protocol';
@@ -79,7 +79,7 @@ const Histograms = memo(function Histograms({ snapshots }: { snapshots: MonitorS
   return (
     <figure className="chart" data-testid="monitor.histogram" data-snapshots={keys.length}>
       <figcaption>
-        Histogram <span className="muted small">(latest snapshot dark, earlier ones lighter)</span>
+        Histogram <span className="muted small">(the latest snapshot and a few past ones)</span>
       </figcaption>
       <div className="chart-controls">
         <label>
@@ -101,17 +101,21 @@ const Histograms = memo(function Histograms({ snapshots }: { snapshots: MonitorS
         </label>
       </div>
       <ResponsiveContainer width="100%" height={HEIGHT}>
-        <BarChart data={rows} barGap={0} barCategoryGap={1} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+        <ComposedChart data={rows} barCategoryGap={1} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
           <XAxis dataKey="x" tickFormatter={tick} fontSize={11} />
           <YAxis allowDecimals={false} fontSize={11} width={48} />
           <Tooltip formatter={(v) => String(v)} labelFormatter={(x) => `≈ ${tick(Number(x))}`} isAnimationActive={false} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {keys.map((k, i) => (
-            <Bar key={k} dataKey={k} fill="#2f6fed" fillOpacity={i === latest ? 0.9 : 0.15 + (0.4 * (i + 1)) / keys.length} isAnimationActive={false} />
+          {keys[latest] && <Bar dataKey={keys[latest]} fill="#2f6fed" fillOpacity={0.85} isAnimationActive={false} />}
+          {keys.slice(0, latest).map((k, i) => (
+            <Line key={k} dataKey={k} type="monotone" stroke="#7b4fd1" strokeOpacity={0.2 + (0.6 * (i + 1)) / Math.max(1, latest)} dot={false} isAnimationActive={false} />
           ))}
-        </BarChart>
+        </ComposedChart>
       </ResponsiveContainer>
+      <p className="muted small" data-testid="monitor.histogram.legend">
+        Bars: step {snapshots.at(-1)?.step}
+        {latest > 0 ? ` · lines, lighter = older: steps ${snapshots.slice(0, -1).map((s) => s.step).join(', ')}` : ''}
+      </p>
     </figure>
   );
 });
