@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Callback, DataLoader, TensorDataset, Trainer, type AdamOptions, type LightningModule, type StepOutput, type Trainer as TrainerT } from '../../src/lightning/index';
+import { Callback, DataLoader, DeviceStatsMonitor, GradNormMonitor, HistogramMonitor, TensorDataset, Trainer, type AdamOptions, type LightningModule, type StepOutput, type Trainer as TrainerT } from '../../src/lightning/index';
 import { BenchModule, buildModel, compileForFit, sampleShape } from './models';
 import type { AccuracyJob, Impl, MnistSplit, ModelName, RepResult, ThroughputJob } from './types';
 
@@ -224,12 +224,14 @@ export async function throughputRep(
   const epochs = 1 + job.measuredEpochs;
   try {
     if (impl !== 'fit') {
-      // A variant's `adam` key goes to the optimizer (e.g. `{"adam":{"fused":false}}`), the rest to the Trainer.
-      const { adam, ...trainerOnly } = trainerOptions;
+      // A variant's `adam` key goes to the optimizer (e.g. `{"adam":{"fused":false}}`); `monitors: true` adds the
+      // studio's GradNormMonitor, HistogramMonitor and DeviceStatsMonitor at their default intervals; the rest goes to the Trainer.
+      const { adam, monitors, ...trainerOnly } = trainerOptions;
+      const extra: Callback[] = monitors ? [new GradNormMonitor(), new HistogramMonitor(), new DeviceStatsMonitor()] : [];
       const module = new BenchModule(net, (adam ?? {}) as AdamOptions);
       const loader = new DataLoader(new TensorDataset(x, y), { batchSize: job.batch, shuffle: true, generator: seed });
       const clock = new EpochClock(now(), counter);
-      const trainer = quietTrainer(tf.getBackend(), { ...trainerOnly, maxEpochs: epochs, callbacks: [new TrainerClock(clock, net)] });
+      const trainer = quietTrainer(tf.getBackend(), { ...trainerOnly, maxEpochs: epochs, callbacks: [new TrainerClock(clock, net), ...extra] });
       await trainer.fit(module, { trainDataloaders: loader });
       // The Trainer leaves the optimizer (and its Adam slots) to its owner.
       trainer.optimizers.forEach((o) => o.dispose());

@@ -67,7 +67,7 @@ export function startRun(overrides: Partial<RunConfig> = {}): string | null {
   nextRunHooks = {};
   const runModel = config.initFrom === 'imported' ? `fine-tune of ${s.imported?.source ?? 'the imported model'}` : s.presetId;
   useStore.setState({
-    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, throughput: [], progress: null, boundary: null, error: null,
+    runId: id, status: 'preparing', config, result: null, backend: null, series: {}, throughput: [], progress: null, boundary: null, monitor: null, error: null,
     evaluation: null, prediction: null, predictionError: null, predictionField: null, runDataset: s.dataset, runModel, loadedEvaluation: null, loadedEvaluationError: null,
   });
   // The run is one long call: its progress streams into the store, its reply ends it.

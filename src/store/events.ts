@@ -5,6 +5,7 @@
  * call that sent the command.
  */
 import { assertNever, decodeMetricBatch, type WorkerEvent } from '../worker/protocol';
+import { mergeMonitor } from './monitor';
 import { MAX_LOG_LINES, type SeriesPoint, type VoltState } from './state';
 
 /** The part of the state an event changes ({} when it changes nothing). */
@@ -39,6 +40,8 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
     }
     case 'boundary':
       return stale ? {} : { boundary: event.boundary };
+    case 'monitor':
+      return stale ? {} : { monitor: mergeMonitor(state.monitor, event.monitor) };
     case 'log': {
       const logs = state.logs.length >= MAX_LOG_LINES ? state.logs.slice(-MAX_LOG_LINES + 1) : state.logs.slice();
       logs.push({ runId: event.runId, level: event.level, message: event.message });

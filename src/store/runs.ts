@@ -36,6 +36,8 @@ export interface RunEntry {
   error: SerializedError | null;
   /** Set on a run that was still active when the page it ran in went away. */
   interrupted?: boolean;
+  /** Mean wall time per training epoch and of its phases, over the epochs that ended (absent before the first). */
+  epochTiming?: { epochs: number; epochMs: number; trainMs: number; validationMs: number };
 }
 
 export type SortDir = 'asc' | 'desc';
@@ -63,7 +65,7 @@ function initialRunsState(): RunsState {
 export const useRunsStore = create<RunsState>()(() => initialRunsState());
 
 /** The part of the main store that the runs store reads. */
-export type FollowedState = Pick<VoltState, 'runId' | 'status' | 'config' | 'backend' | 'series' | 'result' | 'error'>;
+export type FollowedState = Pick<VoltState, 'runId' | 'status' | 'config' | 'backend' | 'series' | 'result' | 'error'> & Partial<Pick<VoltState, 'monitor'>>;
 
 interface FollowedStore {
   getState(): FollowedState;
@@ -186,7 +188,7 @@ class Follower {
       return;
     }
     if (!this.current || s.runId !== this.current.sourceRunId) return;
-    const metaChanged = s.status !== prev.status || s.backend !== prev.backend || s.result !== prev.result || s.error !== prev.error || s.config !== prev.config;
+    const metaChanged = s.status !== prev.status || s.backend !== prev.backend || s.result !== prev.result || s.error !== prev.error || s.config !== prev.config || s.monitor?.epochs !== prev.monitor?.epochs;
     const seriesChanged = s.series !== prev.series;
     if (!metaChanged && !seriesChanged) return;
     if (TERMINAL_STATUSES.includes(s.status)) {
@@ -226,6 +228,11 @@ class Follower {
     const entry = this.current && findRun(this.current.entryId);
     const ended = TERMINAL_STATUSES.includes(s.status);
     const patch: Partial<RunEntry> = { status: s.status, backend: s.backend, error: s.error, config: s.config ?? entry?.config ?? null };
+    const epochs = s.monitor?.epochs ?? [];
+    if (epochs.length > 0) {
+      const mean = (f: (e: (typeof epochs)[number]) => number) => epochs.reduce((a, e) => a + f(e), 0) / epochs.length;
+      patch.epochTiming = { epochs: epochs.length, epochMs: mean((e) => e.epochMs), trainMs: mean((e) => e.trainMs), validationMs: mean((e) => e.validationMs) };
+    }
     if (ended && entry) {
       patch.durationMs = s.result?.durationMs ?? entry.durationMs ?? this.now() - entry.startedAt;
       patch.finalMetrics = s.result ? { ...s.result.metrics } : finiteLatest(selectLatest(s));

@@ -3,6 +3,7 @@
  * it with `useStore(selector)`; the worker client writes it through the plain
  * functions in actions.ts (no hooks needed in a message handler).
  */
+import type { MonitorState } from './monitor';
 import { create } from 'zustand';
 import { NO_AUGMENTATION, type AugmentationSpec } from '../data/images/augment';
 import { DEFAULT_RUN } from './config';
@@ -61,6 +62,8 @@ export interface ProgressSlice {
   progress: Progress | null;
   /** A two-feature table's latest decision picture (null for other datasets). */
   boundary: BoundaryReport | null;
+  /** Gradient norms, histograms, device memory and epoch timing of the current run (null until its first report). */
+  monitor: MonitorState | null;
 }
 
 export interface LogLine {
@@ -162,7 +165,7 @@ export const MAX_LOG_LINES = 500;
 export const initialRun: RunSlice = { runId: null, status: 'idle', config: null, result: null, runDataset: null, runModel: null };
 export const initialBackend: BackendSlice = { backend: null };
 export const initialMetrics: MetricsSlice = { series: {}, throughput: [] };
-export const initialProgress: ProgressSlice = { progress: null, boundary: null };
+export const initialProgress: ProgressSlice = { progress: null, boundary: null, monitor: null };
 export const initialErrors: ErrorsSlice = { error: null, workerNotice: null, logs: [] };
 export const initialSettings: SettingsSlice = { accelerator: 'auto', maxEpochs: DEFAULT_RUN.maxEpochs };
 export const initialWorker: WorkerSlice = { workerReady: false, workerRestarts: 0 };

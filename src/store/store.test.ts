@@ -109,6 +109,10 @@ describe('reduceEvent', () => {
         type: 'boundary', id: 1, runId: 'r',
         boundary: { epoch: 0, task: 'classification', size: 1, xRange: [0, 1], yRange: [0, 1], axes: ['a', 'b'], labels: ['x', 'y'], classes: Uint8Array.of(1), confidence: Float32Array.of(0.9), values: null, points: { x: new Float32Array(0), y: new Float32Array(0), target: new Float32Array(0) } },
       },
+      monitor: {
+        type: 'monitor', id: 1, runId: 'r',
+        monitor: { gradNorms: [{ step: 0, total: 1, norms: { w: 1 } }], histograms: [], device: [{ step: 0, epoch: 0, numTensors: 3, numBytes: 12, gpuBytes: null }], epochs: [], leak: null },
+      },
       dataProgress: { type: 'dataProgress', id: 7, progress: { phase: 'parsing', done: 1, total: 2, file: 'a.csv' } },
     };
     withRun('r');
@@ -120,8 +124,8 @@ describe('reduceEvent', () => {
       applyWorkerEvent(ev(samples[t]));
     }
     const s = useStore.getState();
-    expect([s.workerReady, s.status, s.backend?.name, s.progress?.step, s.logs.at(-1)?.message, s.series.a?.length, s.dataLoading?.progress?.done]).toEqual([
-      true, 'paused', 'webgl', 1, 'hello', 1, 1,
+    expect([s.workerReady, s.status, s.backend?.name, s.progress?.step, s.logs.at(-1)?.message, s.series.a?.length, s.dataLoading?.progress?.done, s.monitor?.device[0]?.numTensors]).toEqual([
+      true, 'paused', 'webgl', 1, 'hello', 1, 1, 3,
     ]);
     expect(() => reduceEvent(s, { v: 1, type: 'bogus' } as unknown as WorkerEvent)).toThrow('unhandled event type "bogus"');
   });

@@ -184,6 +184,44 @@ export interface Progress {
   compileMs: number | null;
 }
 
+/** A histogram: `counts[i]` values in [min + i·w, min + (i+1)·w), w = (max − min) / counts.length. */
+export interface HistogramData {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+export interface MonitorDeviceStats {
+  step: number;
+  epoch: number;
+  numTensors: number;
+  numBytes: number;
+  /** GPU buffer/texture bytes where the backend reports them (webgpu, webgl), else null. */
+  gpuBytes: number | null;
+}
+
+/** Wall time of one training epoch and of its phases (the validation run inside it). */
+export interface EpochTiming {
+  epoch: number;
+  epochMs: number;
+  trainMs: number;
+  validationMs: number;
+}
+
+/**
+ * What the run's monitors read back since the previous `monitor` event:
+ * gradient norms per parameter (and their total), weight and gradient
+ * histograms per parameter, device memory samples, epoch timings, and the
+ * leak warning once live tensors grew across epochs.
+ */
+export interface MonitorUpdate {
+  gradNorms: Array<{ step: number; total: number; norms: Record<string, number> }>;
+  histograms: Array<{ step: number; params: Array<{ name: string; weights: HistogramData; grads: HistogramData }> }>;
+  device: MonitorDeviceStats[];
+  epochs: EpochTiming[];
+  leak: string | null;
+}
+
 export interface RunResult {
   status: 'finished' | 'stopped';
   /** The last value of every metric, as the Trainer's callbackMetrics (finite values only). */
@@ -307,6 +345,7 @@ export type ProgressBody =
   | { type: 'metrics'; runId: string; batch: MetricBatch }
   | { type: 'progress'; runId: string; progress: Progress }
   | { type: 'boundary'; runId: string; boundary: BoundaryReport }
+  | { type: 'monitor'; runId: string; monitor: MonitorUpdate }
   | { type: 'log'; runId: string | null; level: LogLevel; message: string }
   | { type: 'dataProgress'; progress: DataProgress }
   | { type: 'tune'; progress: TuneProgress };
@@ -322,7 +361,7 @@ export type WorkerEvent = EventBody & { v: ProtocolVersion };
 export type ProgressEvent = Extract<WorkerEvent, { type: ProgressType }>;
 export type EventType = WorkerEvent['type'];
 
-export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'boundary', 'log', 'dataProgress', 'tune'] as const satisfies readonly ProgressType[];
+export const PROGRESS_TYPES = ['status', 'backend', 'metrics', 'progress', 'boundary', 'monitor', 'log', 'dataProgress', 'tune'] as const satisfies readonly ProgressType[];
 export const EVENT_TYPES = ['ready', 'reply', ...PROGRESS_TYPES] as const satisfies readonly EventType[];
 
 // Compile-time proof that the lists above name every member of the unions.

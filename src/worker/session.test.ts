@@ -60,8 +60,10 @@ describe('TrainingSession: a run from start to finish', () => {
     // (on a loaded machine a step can take longer than the interval; then a batch holds one step).
     const elapsed = batches.at(-1)!.at - batches[0]!.at;
     expect(batches.length).toBeLessThanOrEqual(Math.floor(elapsed / 35) + 2);
-    // Only the final flush (at the end of the run) may come sooner than the interval.
-    for (let i = 1; i < batches.length - 1; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(35);
+    // Only the flushes forced by a status change (queued values go first) or by the end of the run may come sooner
+    // than the interval; a slower warm-up (the monitors' first histograms) can put the first timed flush before 'training'.
+    const forced = (r: (typeof batches)[number]) => h.events.slice(h.events.indexOf(r) + 1).find((e) => e.event.type !== 'progress')?.event.type === 'status';
+    for (let i = 1; i < batches.length - 1; i++) if (!forced(batches[i]!)) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(35);
     for (const b of batches) {
       expect(b.transfer).toHaveLength(3);
       if (b.event.type === 'metrics') expect(b.transfer).toContain(b.event.batch.values.buffer);

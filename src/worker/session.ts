@@ -45,6 +45,7 @@ import { buildRun, precheckRun, startFromWeights, type BuiltRun } from './run';
 import { augmentationPreview } from './augment-preview';
 import { evaluateOnLoaded } from './loaded-eval';
 import { BoundaryMonitor, hasBoundary } from './boundary';
+import { RunMonitor } from './monitor';
 
 /** What a command's handler can do besides returning its result. */
 interface HandlerContext {
@@ -393,7 +394,14 @@ export class TrainingSession {
         flushIntervalMs: this.opts.postIntervalMs ?? 100,
         logger: new StreamLogger((metrics, step) => this.outbox.addMetrics(runId, stepNames(metrics), step)),
         // The LR chart: each optimizer's rate, logged at its scheduler's interval (per epoch without one).
-        callbacks: [reporter, new LearningRateMonitor({ logAtEnd: true }), ...this.boundaryMonitor(runId, built), ...(built.callbacks ?? [])],
+        callbacks: [
+          reporter,
+          new LearningRateMonitor({ logAtEnd: true }),
+          ...this.boundaryMonitor(runId, built),
+          // Gradient norms, histograms, device memory and epoch timing for the Monitor panel.
+          ...new RunMonitor((monitor) => this.send({ type: 'monitor', runId, monitor }), () => this.timers.now(), this.opts.postIntervalMs ?? 100).callbacks,
+          ...(built.callbacks ?? []),
+        ],
         ...built.trainerOptions,
         enableCheckpointing: false,
         detectAnomaly: config.detectAnomaly ?? false,

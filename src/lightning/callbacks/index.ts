@@ -7,3 +7,7 @@ export { Timer } from './timer';
 export { LambdaCallback } from './lambda';
 export { ThroughputMonitor } from './throughput';
 export { ProgressBar, type ProgressBarOptions } from './progress-bar';
+export { GradNormMonitor, type GradNormOptions, type GradNormRecord } from './grad-norm';
+export { HistogramMonitor, type HistogramOptions, type HistogramSnapshot, type ParamHistogram } from './histogram';
+export { DeviceStatsMonitor, type DeviceStats, type DeviceStatsOptions } from './device-stats';
+export { type Histogram } from './stats';

@@ -168,6 +168,7 @@ export class LoggerConnector {
   dataloaderIdx = 0;
   numDataloaders = 1;
   private queue: StepRecord[] = [];
+  private attached: Array<{ tensor: tf.Tensor; deliver: (values: Float32Array) => void }> = [];
   private inflight: Promise<void> = Promise.resolve();
 
   constructor(private readonly sink: MetricsSink) {}
@@ -208,24 +209,45 @@ export class LoggerConnector {
   }
 
   /**
+   * Hands a tensor (any shape; this connector takes ownership) to the next
+   * flush: it is read back in the same readback as the step values, and
+   * `deliver` gets its values, flattened, after them. Monitors that compute
+   * statistics on the device use this instead of a readback of their own.
+   */
+  readWithFlush(tensor: tf.Tensor, deliver: (values: Float32Array) => void): void {
+    this.attached.push({ tensor, deliver });
+  }
+
+  /**
    * Starts reading the queued step values back (one stacked readback) and
    * delivers them in order. Returns when these values have been delivered;
    * callers that do not await it let training continue while the read is in flight.
    */
   flush(): Promise<void> {
     const records = this.queue;
+    const attached = this.attached;
     this.queue = [];
+    this.attached = [];
     const prev = this.inflight;
-    if (records.length === 0) return prev;
+    if (records.length === 0 && attached.length === 0) return prev;
     const tensors: tf.Tensor[] = [];
     for (const r of records) for (const [, v] of r.values) if (v instanceof tf.Tensor) tensors.push(v);
-    const stacked = tensors.length > 0 ? tf.stack(tensors) : null;
-    tensors.forEach((t) => t.dispose());
-    const reading = stacked ? stacked.data() : Promise.resolve(new Float32Array(0));
+    const scalarCount = tensors.length;
+    // One buffer for everything: the step scalars, then each attached tensor flattened.
+    const parts = [...tensors, ...attached.map((a) => a.tensor)];
+    const packed = parts.length > 0 ? tf.tidy(() => tf.concat(parts.map((t) => tf.cast(tf.reshape(t, [-1]), 'float32')))) : null;
+    parts.forEach((t) => t.dispose());
+    const reading = packed ? packed.data() : Promise.resolve(new Float32Array(0));
     this.inflight = (async () => {
       const data = (await reading) as Float32Array;
-      stacked?.dispose();
+      packed?.dispose();
       await prev;
+      let offset = scalarCount;
+      for (const a of attached) {
+        const n = a.tensor.size;
+        a.deliver(data.subarray(offset, offset + n));
+        offset += n;
+      }
       let i = 0;
       for (const r of records) {
         const sv: StepValues = { step: r.step, epoch: r.epoch, toLogger: r.toLogger, callback: {}, logged: {}, progBar: {} };
@@ -247,6 +269,8 @@ export class LoggerConnector {
   discard(): void {
     for (const r of this.queue) for (const [, v] of r.values) if (v instanceof tf.Tensor) v.dispose();
     this.queue = [];
+    for (const a of this.attached) a.tensor.dispose();
+    this.attached = [];
     for (const c of Object.values(this.collections)) c.reset();
   }
 }

@@ -32,6 +32,7 @@ function cellText(col: Column, run: RunEntry): string {
   if (v === null) return col.id === 'duration' && ACTIVE_STATUSES.includes(run.status) && !run.interrupted ? 'running' : '—';
   if (col.id === 'startedAt') return formatStarted(v as number);
   if (col.id === 'duration') return formatDuration(v as number);
+  if (col.id === 'epochTime' || col.id === 'trainTime' || col.id === 'validationTime') return `${((v as number) / 1000).toFixed(2)} s`;
   if (col.id.startsWith('metric:') && typeof v === 'number') return formatMetric(v);
   return String(v);
 }

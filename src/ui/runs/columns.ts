@@ -21,6 +21,9 @@ const FIXED: Column[] = [
   { id: 'status', label: 'Status', numeric: false, value: (r) => (r.interrupted ? 'interrupted' : r.status) },
   { id: 'startedAt', label: 'Started', numeric: true, value: (r) => r.startedAt },
   { id: 'duration', label: 'Duration', numeric: true, value: (r) => r.durationMs },
+  { id: 'epochTime', label: 'Epoch time', numeric: true, value: (r) => r.epochTiming?.epochMs ?? null },
+  { id: 'trainTime', label: 'Train / epoch', numeric: true, value: (r) => r.epochTiming?.trainMs ?? null },
+  { id: 'validationTime', label: 'Validation / epoch', numeric: true, value: (r) => r.epochTiming?.validationMs ?? null },
   { id: 'backend', label: 'Backend', numeric: false, value: (r) => r.backend?.name ?? null },
 ];
 

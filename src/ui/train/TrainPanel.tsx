@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { pauseRun, resumeRun, selectLatest, setAccelerator, setMaxEpochs, setStep, shapeReport, startRun, stopRun, useStore } from '../../store';
 import { ACCELERATOR_CHOICES, ACTIVE_STATUSES, type AcceleratorChoice, type EarlyStopReport, type RunStatus } from '../../worker/protocol';
+import { Monitor, epochTimeText } from './Monitor';
 import { describeBackend, formatEta, formatMetric, progressText } from '../format';
 import { useTrainShortcuts } from './shortcuts';
 import { recipeProblems } from '../../models/recipe';
@@ -170,6 +171,7 @@ function ProgressView() {
   const p = useStore((s) => s.progress);
   const status = useStore((s) => s.status);
   const earlyStop = useStore((s) => s.result?.earlyStop ?? null);
+  const lastEpoch = useStore((s) => s.monitor?.epochs.at(-1) ?? null);
   if (!p) return null;
   const done = status === 'finished';
   const fraction = done ? 1 : p.totalSteps > 0 ? p.step / p.totalSteps : p.batchesPerEpoch > 0 ? p.batch / p.batchesPerEpoch : 0;
@@ -180,6 +182,7 @@ function ProgressView() {
         {progressText(p)} · {p.samplesPerSec > 0 ? `${integer.format(p.samplesPerSec)} samples/s` : 'measuring speed'}
         {done ? '' : ` · ETA ${formatEta(p.etaSeconds)}`}
         {p.compileMs !== null ? ` · warm-up ${(p.compileMs / 1000).toFixed(1)} s` : ''}
+        {lastEpoch && <span data-testid="train.epoch-time">{` · epoch ${lastEpoch.epoch + 1}: ${epochTimeText(lastEpoch)}`}</span>}
       </div>
       {earlyStop && (
         <p className="notice" data-testid="train.early-stop">
@@ -252,6 +255,7 @@ export function TrainPanel() {
       <ProgressView />
       <Problems />
       <MetricsTable />
+      <Monitor />
     </section>
   );
 }
