@@ -1,4 +1,5 @@
 import type { SeriesPoint } from '../../store';
+import { tickText } from './format';
 
 export interface PlotSeries {
   points: readonly SeriesPoint[];
@@ -17,9 +18,6 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function tickText(v: number): string {
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : String(v);
-}
 
 /** Draws line series on a canvas (y from 0, x by step) with light axes; sized for the device's pixel ratio. */
 export function drawLines(
@@ -84,7 +82,7 @@ export function drawLines(
   ctx.textBaseline = 'top';
   for (const t of niceTicks(0, maxStep, Math.max(2, Math.floor(w / 80)))) {
     if (maxStep >= 5 && !Number.isInteger(t)) continue;
-    ctx.fillText(String(t), x(t), topPad + h + 6);
+    ctx.fillText(tickText(t), x(t), topPad + h + 6);
   }
 
   for (const s of series) {
