@@ -19,6 +19,13 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 }
 
 
+/** Where drawLines put the x axis, so a hover can be mapped back to a step. */
+export interface PlotLayout {
+  left: number;
+  width: number;
+  maxStep: number;
+}
+
 /** Draws line series on a canvas (y from 0, x by step) with light axes; sized for the device's pixel ratio. */
 export function drawLines(
   canvas: HTMLCanvasElement,
@@ -27,14 +34,14 @@ export function drawLines(
   series: PlotSeries[],
   colors: { axis: string; grid: string },
   options: { logY?: boolean } = {},
-): void {
+): PlotLayout | null {
   const dpr = globalThis.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
   }
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return null;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
 
@@ -42,7 +49,7 @@ export function drawLines(
   const logY = options.logY === true;
   if (logY) series = series.map((s) => ({ ...s, points: s.points.map((p) => ({ step: p.step, value: p.value > 0 ? Math.log10(p.value) : NaN })) }));
   const finite = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.value)));
-  if (finite.length === 0) return;
+  if (finite.length === 0) return null;
   let maxStep = 1e-9;
   let maxY = logY ? -Infinity : 1e-6;
   let minY = logY ? Infinity : 0;
@@ -110,4 +117,5 @@ export function drawLines(
       }
     }
   }
+  return { left, width: w, maxStep };
 }
