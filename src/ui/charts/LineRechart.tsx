@@ -47,7 +47,7 @@ function rowsOf(lines: readonly RechartLine[], width: number, xScale: number, sm
   return [...byX.values()].sort((a, b) => a.x! - b.x!);
 }
 
-export interface LineRechartProps {
+interface LineRechartProps {
   lines: readonly RechartLine[];
   xLabel: string;
   /** Divide steps by this to get the x unit (epochs); 1 = steps. */

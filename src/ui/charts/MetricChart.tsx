@@ -6,7 +6,7 @@ import { downsample } from './downsample';
 import { exactText } from './format';
 import { LineRechart, type RechartLine } from './LineRechart';
 import { drawLines, type PlotLayout, type PlotSeries } from './plot';
-import { smooth } from './smooth';
+import { SmoothCache } from './smooth';
 
 export interface ChartLine {
   label: string;
@@ -98,7 +98,7 @@ export const MetricChart = memo(function MetricChart({ title, lines, options, te
   const last = (s: readonly SeriesPoint[] | undefined) => (s?.length ? s[s.length - 1]!.value.toPrecision(3) : 'none');
   const label = `${title} by ${options.xLabel}: ${lines.map((l) => `${l.label} ${l.points?.length ?? 0} points, latest ${last(l.points)}`).join('; ')}`;
   return (
-    <figure className="chart" data-testid={testId} ref={figure} data-renderer={renderer}>
+    <figure className="chart" data-testid={testId} ref={figure} data-renderer={renderer} data-shown={shown.map((l) => l.label).join(',')}>
       <figcaption>
         {title}
         <ChartLegend items={legend} hidden={hidden} onToggle={toggle} testId={testId} />
@@ -130,6 +130,7 @@ function CanvasLines({ lines, options, height, label, colour }: { lines: ChartLi
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<Hover | null>(null);
   const layout = useRef<PlotLayout | null>(null);
+  const smoothed = useRef(new Map<string, SmoothCache>());
 
   useEffect(() => {
     const el = canvas.current;
@@ -144,7 +145,9 @@ function CanvasLines({ lines, options, height, label, colour }: { lines: ChartLi
     if (!el || width === 0) return;
     const series: PlotSeries[] = lines.map((l) => {
       const raw = l.points ?? [];
-      const sm = l.dots ? raw.slice() : smooth(raw, options.smoothing);
+      let cache = smoothed.current.get(l.label);
+      if (!cache) smoothed.current.set(l.label, (cache = new SmoothCache()));
+      const sm = l.dots ? raw : cache.get(raw, options.smoothing);
       const scaled = options.xScale === 1 ? sm : sm.map((p) => ({ step: p.step / options.xScale, value: p.value }));
       return { points: downsample(scaled, Math.max(50, width)), color: colour(l.color), dots: l.dots ?? false };
     });

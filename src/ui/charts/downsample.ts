@@ -7,6 +7,10 @@ import type { SeriesPoint } from '../../store';
  * downsample a cached typed array without making point objects.
  */
 export function downsampleIndices(values: ArrayLike<number>, max: number, n = values.length): number[] {
+  return pick(n, max, (i) => values[i]!);
+}
+
+function pick(n: number, max: number, at: (i: number) => number): number[] {
   if (n <= max || max < 3) return Array.from({ length: n }, (_, i) => i);
   const out: number[] = [0];
   const buckets = max - 2;
@@ -17,7 +21,7 @@ export function downsampleIndices(values: ArrayLike<number>, max: number, n = va
     let mean = 0;
     let count = 0;
     for (let i = lo; i < hi; i++) {
-      const v = values[i]!;
+      const v = at(i);
       if (Number.isFinite(v)) {
         mean += v;
         count++;
@@ -27,7 +31,7 @@ export function downsampleIndices(values: ArrayLike<number>, max: number, n = va
     let best = lo;
     let far = -1;
     for (let i = lo; i < hi; i++) {
-      const v = values[i]!;
+      const v = at(i);
       // A NaN is kept over anything else: it breaks the line, and a chart must show that break.
       const d = Number.isFinite(v) ? Math.abs(v - mean) : Infinity;
       if (d > far) {
@@ -47,7 +51,5 @@ export function downsampleIndices(values: ArrayLike<number>, max: number, n = va
  */
 export function downsample(points: readonly SeriesPoint[], max: number): SeriesPoint[] {
   if (points.length <= max || max < 3) return points.slice();
-  const values = new Float64Array(points.length);
-  for (let i = 0; i < points.length; i++) values[i] = points[i]!.value;
-  return downsampleIndices(values, max).map((i) => points[i]!);
+  return pick(points.length, max, (i) => points[i]!.value).map((i) => points[i]!);
 }

@@ -10,7 +10,7 @@ const REDRAW_MS = 250;
  * The live charts' renderer, chosen by measurement (`npm run bench -- --only=charts`,
  * four charts updated at REDRAW_MS; numbers in ARCHITECTURE.md).
  */
-const LIVE_RENDERER: Renderer = 'recharts';
+const LIVE_RENDERER: Renderer = 'canvas';
 
 /** The task's metric beside the loss: accuracy for classifiers, MAE for regressions. */
 function metricName(names: string[]): string | null {
