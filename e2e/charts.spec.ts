@@ -61,6 +61,10 @@ test('after a short run the charts show values on hover, toggle series and downl
     await expect(overlay).toHaveAttribute('data-runs', '1');
     const curves = overlay.locator('path.recharts-line-curve');
     await expect(curves).toHaveCount(1);
+    const curve = (await overlay.locator('svg.recharts-surface').boundingBox())!;
+    await page.mouse.move(curve.x + curve.width * 0.5, curve.y + curve.height / 2);
+    await expect(overlay.getByTestId('chart.tooltip')).toContainText(/#\d+: \d+\.\d+/);
+    await overlay.screenshot({ path: 'test-results/charts-overlay-hover.png' });
     await overlay.locator('.legend-toggle').first().click();
     await expect(curves).toHaveCount(0);
     const png = await download(page, page.getByTestId('runs.overlay.png'));
@@ -74,6 +78,7 @@ test('after a short run the charts show values on hover, toggle series and downl
     const bar = balance.locator('.recharts-bar-rectangle').first();
     await bar.hover();
     await expect(balance.getByTestId('chart.tooltip')).toContainText(/\d+ rows \(\d+\.\d%\)/);
+    await balance.screenshot({ path: 'test-results/charts-balance-hover.png' });
     const png = await download(page, page.getByTestId('data.balance.png'));
     expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(png.bytes.length).toBeGreaterThan(1000);

@@ -63,7 +63,7 @@ interface Hover {
   left: number;
   top: number;
   x: number;
-  values: { label: string; value: number; color: string }[];
+  values: { label: string; value: number; step: number; color: string }[];
 }
 
 /** The point of `pts` (ascending steps) nearest to `step`. */
@@ -171,7 +171,7 @@ function CanvasLines({ lines, options, height, label, colour }: { lines: ChartLi
       const p = nearest(l.points ?? [], step);
       if (!p) continue;
       if (!Number.isFinite(x) || Math.abs(p.step - step) < Math.abs(x - step)) x = p.step;
-      values.push({ label: l.label, value: p.value, color: colour(l.color) });
+      values.push({ label: l.label, value: p.value, step: p.step, color: colour(l.color) });
     }
     if (values.length === 0) return setHover(null);
     setHover({ left: Math.min(e.clientX - r.left + 12, r.width - 160), top: Math.max(0, e.clientY - r.top - 40), x: x / options.xScale, values });
@@ -188,6 +188,7 @@ function CanvasLines({ lines, options, height, label, colour }: { lines: ChartLi
           {hover.values.map((v) => (
             <div key={v.label} style={{ color: v.color }}>
               {v.label}: {exactText(v.value)}
+              {v.step / options.xScale !== hover.x && <span className="muted"> ({options.xLabel} {exactText(v.step / options.xScale)})</span>}
             </div>
           ))}
         </div>
