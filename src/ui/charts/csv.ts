@@ -14,7 +14,7 @@ export function toCsv(header: readonly string[], rows: Iterable<readonly (string
   return lines.join('\n') + '\n';
 }
 
-export interface CsvSeries {
+interface CsvSeries {
   label: string;
   points: readonly SeriesPoint[] | undefined;
 }
