@@ -87,3 +87,25 @@ test('after a short run the charts show values on hover, toggle series and downl
     expect(csv.length).toBeGreaterThan(2);
   });
 });
+
+test('regression: the predicted-vs-actual and residual plots (recharts) have tooltips and download every point', async ({ studio, page }) => {
+  await studio.open('?dataset=regression&accelerator=cpu&maxEpochs=3');
+  await studio.button('start').click();
+  await studio.waitForStatus('finished');
+  await page.getByTestId('step.evaluate').click();
+  const scatter = page.getByTestId('eval.scatter');
+  await expect(scatter).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('eval.residuals')).toBeVisible();
+  await scatter.scrollIntoViewIfNeeded();
+  await // The last point drawn is on top of any it overlaps.
+  await scatter.locator('.recharts-scatter-symbol').last().hover();
+  await expect(scatter.getByTestId('chart.tooltip')).toContainText(/actual -?\d+(\.\d+)?, predicted -?\d+(\.\d+)?/);
+  await page.locator('.scatter-row').screenshot({ path: 'test-results/charts-regression-hover.png' });
+  const csv = (await download(page, page.getByTestId('eval.residuals.csv'))).bytes.toString('utf8').trim().split('\n');
+  expect(csv[0]).toBe('actual,residual');
+  const label = await scatter.locator('[role=img]').getAttribute('aria-label');
+  const points = Number(/(\d+) points/.exec(label ?? '')?.[1]);
+  expect(csv.length - 1).toBe(points);
+  const png = await download(page, page.getByTestId('eval.scatter.png'));
+  expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+});

@@ -3,12 +3,13 @@ import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter as Points, S
 import { ChartToolbar } from '../charts/ChartToolbar';
 import { toCsv } from '../charts/csv';
 import { exactText, tickText } from '../charts/format';
+import { niceTicks } from '../charts/plot';
 
 const SIZE = 280;
 /** SVG symbols past this many make a redraw slow: more points are thinned evenly (the CSV keeps all). */
 const MAX_DRAWN = 1500;
 const COLOUR = '#2f6fed';
-const MARGIN = { top: 8, right: 12, bottom: 18, left: 4 };
+const MARGIN = { top: 8, right: 14, bottom: 18, left: 14 };
 
 interface Point {
   x: number;
@@ -62,8 +63,8 @@ export const Scatter = memo(function Scatter({ title, xs, ys, xLabel, yLabel, re
         <ResponsiveContainer width={SIZE} height={SIZE}>
           <ScatterChart margin={MARGIN}>
             <CartesianGrid stroke="#e6e9ee" />
-            <XAxis type="number" dataKey="x" name={xLabel} domain={xDomain} tickFormatter={tickText} tick={{ fontSize: 11 }} label={{ value: xLabel, position: 'insideBottom', offset: -10, fontSize: 11 }} allowDataOverflow />
-            <YAxis type="number" dataKey="y" name={yLabel} domain={yDomain} tickFormatter={tickText} tick={{ fontSize: 11 }} width={48} label={{ value: yLabel, angle: -90, position: 'insideLeft', fontSize: 11 }} allowDataOverflow />
+            <XAxis type="number" dataKey="x" name={xLabel} domain={xDomain} ticks={niceTicks(xDomain[0], xDomain[1], 4)} tickFormatter={tickText} tick={{ fontSize: 11 }} label={{ value: xLabel, position: 'insideBottom', offset: -10, fontSize: 11 }} allowDataOverflow />
+            <YAxis type="number" dataKey="y" name={yLabel} domain={yDomain} ticks={niceTicks(yDomain[0], yDomain[1], 4)} tickFormatter={tickText} tick={{ fontSize: 11 }} width={44} label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: -10, fontSize: 11 }} allowDataOverflow />
             {reference === 'diagonal' ? (
               <ReferenceLine segment={[{ x: xDomain[0], y: xDomain[0] }, { x: xDomain[1], y: xDomain[1] }]} stroke="#8a94a3" strokeDasharray="4 3" ifOverflow="hidden" />
             ) : (
