@@ -127,7 +127,7 @@ async function main() {
     reports.push(...(previous.reports ?? []));
     skipped.push(...(previous.skipped ?? []));
   }
-  const result = { date: new Date().toISOString(), machine, args: process.argv.slice(2), reports, ...(charts ? { charts } : {}), ...(previous ? { trainingFrom: { date: previous.date, args: previous.args, machine: previous.machine } } : {}), skipped, failures, wallS: (Date.now() - started) / 1000 };
+  const result = { date: new Date().toISOString(), machine, args: process.argv.slice(2), reports, ...(charts ? { charts } : {}), ...(previous ? { trainingFrom: previous.trainingFrom ?? { date: previous.date, args: previous.args, machine: previous.machine } } : {}), skipped, failures, wallS: (Date.now() - started) / 1000 };
   writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(result, null, 1));
   const md = renderMarkdown(result);
   writeFileSync(join(RESULTS, 'latest.md'), md);
