@@ -1,6 +1,6 @@
 // Every chart: a hover shows the logged value, a legend click hides a series,
 // and the toolbar downloads the chart as PNG and its data as CSV.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -52,6 +52,17 @@ test('after a short run the charts show values on hover, toggle series and downl
     const logged = await page.evaluate(() => window.__volt.getState().series.train_loss!.length);
     expect(lines.length - 1).toBeGreaterThanOrEqual(logged);
     expect(lines[1]).toMatch(/^\d+,[\d.]+,/);
+  });
+
+  await test.step('the decision boundary (recharts over a canvas grid) downloads as one PNG and its points as CSV', async () => {
+    const png = await download(page, page.getByTestId('train.boundary.png'));
+    expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    writeFileSync('test-results/charts-boundary-export.png', png.bytes); // to look at
+    // The whole chart, not a legend icon (also an svg.recharts-surface): PNG width at bytes 16-19, at 2x scale.
+    expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(400);
+    const csv = (await download(page, page.getByTestId('train.boundary.csv'))).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toBe('x1,x2,target');
+    expect(csv.length).toBeGreaterThan(20);
   });
 
   await test.step('the runs overlay (recharts) hides a run from its legend', async () => {

@@ -26,8 +26,9 @@ function canvasPng(source: HTMLCanvasElement): Promise<ArrayBuffer> {
   return blobOf(out);
 }
 
-async function svgPng(svg: SVGSVGElement): Promise<ArrayBuffer> {
-  const { width, height } = svg.getBoundingClientRect();
+async function svgPng(svg: SVGSVGElement, under: readonly HTMLCanvasElement[]): Promise<ArrayBuffer> {
+  const box = svg.getBoundingClientRect();
+  const { width, height } = box;
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   copy.setAttribute('width', String(width));
@@ -46,6 +47,12 @@ async function svgPng(svg: SVGSVGElement): Promise<ArrayBuffer> {
     const ctx = out.getContext('2d')!;
     ctx.fillStyle = backdrop(svg);
     ctx.fillRect(0, 0, out.width, out.height);
+    // Canvas images laid under the SVG (the decision boundary's grid) go in at the same place.
+    for (const c of under) {
+      const r = c.getBoundingClientRect();
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(c, (r.left - box.left) * SCALE, (r.top - box.top) * SCALE, r.width * SCALE, r.height * SCALE);
+    }
     ctx.drawImage(img, 0, 0, out.width, out.height);
     return await blobOf(out);
   } finally {
@@ -53,10 +60,10 @@ async function svgPng(svg: SVGSVGElement): Promise<ArrayBuffer> {
   }
 }
 
-/** PNG bytes of the chart inside `root` (its recharts SVG, else its canvas). */
+/** PNG bytes of the chart inside `root` (its recharts SVG over any `canvas.chart-underlay`, else its canvas). */
 export function chartPng(root: HTMLElement): Promise<ArrayBuffer> {
-  const svg = root.querySelector<SVGSVGElement>('svg.recharts-surface');
-  if (svg) return svgPng(svg);
+  const svg = root.querySelector<SVGSVGElement>('.recharts-wrapper > svg.recharts-surface');
+  if (svg) return svgPng(svg, [...root.querySelectorAll<HTMLCanvasElement>('canvas.chart-underlay')]);
   const canvas = root.querySelector<HTMLCanvasElement>('canvas.plot');
   if (canvas) return canvasPng(canvas);
   return Promise.reject(new Error('this chart has nothing drawn to export yet'));
