@@ -29,18 +29,12 @@ function storedCount(page: Page): Promise<number> {
   );
 }
 
-/** Pixels of the overlay canvas close to an `#rrggbb` colour (lines are anti-aliased, so near, not equal). */
-function pixelsNear(page: Page, hex: string): Promise<number> {
-  return page.getByTestId('runs.overlay').locator('canvas').evaluate((el, hex) => {
-    const c = el as HTMLCanvasElement;
-    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3]! > 200 && want.every((w, k) => Math.abs(data[i + k]! - w) < 40)) n++;
-    }
-    return n;
-  }, hex);
+/** Length of the path data of the overlay's drawn curves in an `#rrggbb` colour (0 when no such curve is drawn). */
+function curveIn(page: Page, hex: string): Promise<number> {
+  return page
+    .getByTestId('runs.overlay')
+    .locator(`path.recharts-line-curve[stroke="${hex}"]`)
+    .evaluateAll((els) => els.reduce((n, el) => n + (el.getAttribute('d')?.length ?? 0), 0));
 }
 
 test('two runs from the page are listed, compared on one chart, and kept across a reload', async ({ studio, page }) => {
@@ -86,10 +80,10 @@ test('two runs from the page are listed, compared on one chart, and kept across 
     const overlay = page.getByTestId('runs.overlay');
     await expect(overlay).toHaveAttribute('data-runs', '2');
     await expect(page.getByTestId('runs.metric')).toHaveValue('train_loss');
-    await expect(overlay.locator('canvas')).toHaveAttribute('aria-label', /train_loss by step for 2 runs: #\d+ \d+ points.*; #\d+ \d+ points/);
+    await expect(overlay.locator('[role=img]')).toHaveAttribute('aria-label', /train_loss by step for 2 runs: #\d+ \d+ points.*; #\d+ \d+ points/);
     // The first selected run is drawn in blue, the second (on top) in orange (ui/runs/colors.ts).
-    await expect.poll(() => pixelsNear(page, '#2f6fed')).toBeGreaterThan(20);
-    await expect.poll(() => pixelsNear(page, '#e07a16')).toBeGreaterThan(20);
+    await expect.poll(() => curveIn(page, '#2f6fed')).toBeGreaterThan(20);
+    await expect.poll(() => curveIn(page, '#e07a16')).toBeGreaterThan(20);
   });
 
   await test.step('a reload keeps both runs with their results', async () => {

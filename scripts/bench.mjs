@@ -89,12 +89,14 @@ async function main() {
   say(`estimated ${Math.round(estimate / 60)} min of training (${targets.join(', ')}${opts.pytorch ? ', pytorch' : ''}), plus builds and start-up`);
   mkdirSync(BUILD, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
-  packMnist(ROOT, DATA);
+  if (opts.node || opts.browser || opts.pytorch) packMnist(ROOT, DATA);
 
   const reports = [];
   const skipped = [];
   const failures = [];
+  let charts;
   const collect = (r) => {
+    if (r.charts) charts = r.charts;
     if (r.report) reports.push(...(Array.isArray(r.report) ? r.report : [r.report]));
     if (r.skipped) skipped.push(...r.skipped);
     if (r.failed) failures.push(r.failed);
@@ -113,8 +115,19 @@ async function main() {
     collect(await runBrowser(ROOT, BUILD, browserTargets, opts, say));
   }
 
+  if (opts.charts) {
+    const { runCharts } = await import('../bench/lib/charts.mjs');
+    collect(await runCharts(ROOT, BUILD, opts, say));
+  }
+
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, os: `${os.type()} ${os.release()}`, node: process.version, loadBefore: loadBefore, loadAfter: os.loadavg().map((x) => +x.toFixed(2)) };
-  const result = { date: new Date().toISOString(), machine, args: process.argv.slice(2), reports, skipped, failures, wallS: (Date.now() - started) / 1000 };
+  // `--only=charts` replaces the chart section of the last report and keeps its training results.
+  const previous = !opts.node && !opts.browser && !opts.pytorch && existsSync(join(RESULTS, 'latest.json')) ? JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) : null;
+  if (previous) {
+    reports.push(...(previous.reports ?? []));
+    skipped.push(...(previous.skipped ?? []));
+  }
+  const result = { date: new Date().toISOString(), machine, args: process.argv.slice(2), reports, ...(charts ? { charts } : {}), ...(previous ? { trainingFrom: previous.trainingFrom ?? { date: previous.date, args: previous.args, machine: previous.machine } } : {}), skipped, failures, wallS: (Date.now() - started) / 1000 };
   writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(result, null, 1));
   const md = renderMarkdown(result);
   writeFileSync(join(RESULTS, 'latest.md'), md);

@@ -9,13 +9,13 @@ import { coldStartsFor, estimateS, planFor } from './plan.mjs';
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.u8': 'application/octet-stream', '.map': 'application/json' };
 
-const FLAGS = [
+export const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan', '--use-angle=swiftshader',
 ];
 
 /** Static files under fixed prefixes, with COOP/COEP so the page is cross-origin isolated. */
-function serve(mounts) {
+export function serve(mounts) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
@@ -38,7 +38,7 @@ function serve(mounts) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function chromiumPath() {
+export function chromiumPath() {
   for (const p of [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
   return null;
 }

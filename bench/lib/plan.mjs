@@ -19,7 +19,7 @@ export const TARGETS = { mlp: 0.95, lenet: 0.975 };
 export function parseArgs(argv) {
   const opts = {
     quick: false, all: false, node: true, browser: true, pytorch: true, accuracy: true,
-    backends: null, models: ['mlp', 'lenet'], batches: [64, 256], reps: null, seed: 1, coldStarts: true,
+    backends: null, models: ['mlp', 'lenet'], batches: [64, 256], reps: null, seed: 1, coldStarts: true, charts: true, only: null,
   };
   for (const a of argv) {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -32,6 +32,8 @@ export function parseArgs(argv) {
       case 'no-pytorch': opts.pytorch = false; break;
       case 'no-accuracy': opts.accuracy = false; break;
       case 'no-cold-starts': opts.coldStarts = false; break;
+      case 'no-charts': opts.charts = false; break;
+      case 'only': opts.only = list(); break;
       case 'trainer-variant': {
         // NAME:JSON, e.g. --trainer-variant='noflush:{"flushIntervalMs":1e9}'
         const text = a.slice(a.indexOf('=') + 1);
@@ -57,6 +59,11 @@ export function parseArgs(argv) {
   }
   for (const m of opts.models) if (!['mlp', 'lenet'].includes(m)) throw new Error(`\`--models\` takes mlp and lenet, got ${JSON.stringify(m)}`);
   for (const b of opts.batches) if (!Number.isInteger(b) || b < 1) throw new Error(`\`--batches\` must be positive integers, got ${b}`);
+  for (const o of opts.only ?? []) if (!['training', 'charts'].includes(o)) throw new Error(`\`--only\` takes training and charts, got ${JSON.stringify(o)}`);
+  if (opts.only) {
+    opts.charts = opts.only.includes('charts');
+    if (!opts.only.includes('training')) Object.assign(opts, { node: false, browser: false, pytorch: false });
+  }
   if (opts.reps !== null && !(Number.isInteger(opts.reps) && opts.reps >= 1)) throw new Error(`\`--reps\` must be a positive integer, got ${opts.reps}`);
   return opts;
 }
@@ -67,6 +74,8 @@ export const HELP = `npm run bench -- [options]
   --backends=LIST     e.g. node:cpu,node:wasm,chromium:wasm,chromium:wasm-threads,chromium:cpu,chromium:webgl,chromium:webgpu
   --models=mlp,lenet  --batches=64,256  --reps=N  --seed=N
   --no-node --no-browser --no-pytorch --no-accuracy
+  --only=LIST         training and/or charts (the live-chart redraw bench: canvas vs recharts)
+  --no-charts         skip the live-chart bench
   --no-cold-starts    skip the first-step-in-a-fresh-worker runs on WebGL/WebGPU
   --trainer-variant=NAME:JSON  also time a Trainer with these options (A/B), e.g. 'noflush:{"flushIntervalMs":1e9}'`;
 
@@ -171,4 +180,14 @@ export function planFor(target, opts) {
   const plan = { backend: backend === 'wasm-threads' ? 'wasm' : backend, wasmThreads: backend === 'wasm-threads', throughput, accuracy, seed: opts.seed };
   if (opts.trainerVariants) plan.trainerVariants = opts.trainerVariants;
   return { plan, skipped };
+}
+
+/**
+ * The live-chart bench: the four Train-step charts with this many logged
+ * points, redrawn every 250 ms (TrainCharts' REDRAW_MS) with 40 new steps
+ * each time (a fast MLP at the Trainer's 100 ms flushes), canvas then
+ * recharts at each size, in one page.
+ */
+export function chartsPlan(opts) {
+  return { sizes: [1_000, 10_000, 100_000], renderers: ['canvas', 'recharts'], updates: opts.quick ? 12 : 30, intervalMs: 250, stepsPerUpdate: 40 };
 }

@@ -71,3 +71,13 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--models=resnet'])).toThrow('`--models` takes mlp and lenet, got "resnet"');
   });
 });
+
+describe('--only', () => {
+  it('charts alone skips every training runtime; training alone skips the charts', () => {
+    const charts = parseArgs(['--only=charts']);
+    expect([charts.charts, charts.node, charts.browser, charts.pytorch]).toEqual([true, false, false, false]);
+    const training = parseArgs(['--only=training']);
+    expect([training.charts, training.node, training.browser]).toEqual([false, true, true]);
+    expect(() => parseArgs(['--only=gpu'])).toThrow(/`--only` takes training and charts/);
+  });
+});

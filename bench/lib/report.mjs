@@ -88,6 +88,32 @@ export function coldStartRows(reports) {
   return [...rows.values()];
 }
 
+/** The p-th percentile (nearest rank) of `xs`. */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Live charts: main-thread ms per update of all four charts, canvas and recharts side by side. */
+export function chartsSection(charts) {
+  const { plan, cases } = charts;
+  const out = ['## Live charts: main thread per update (four Train-step charts)', ''];
+  out.push(
+    `Each update hands the four charts (loss, metric, learning rate, throughput) new series with ${plan.stepsPerUpdate} more steps, every ${plan.intervalMs} ms, ${plan.updates} times; ms = React render and commit, effects (canvas drawing) and the style/layout of the page, per update. ` +
+      'Long tasks = main-thread tasks over 50 ms during the updates. Target: p95 < 16 ms and no long task at 100k points.',
+    '',
+  );
+  out.push('| renderer | logged points | updates | median ms | p95 ms | max ms | long tasks > 50 ms | meets target |');
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const c of cases) {
+    const p95 = percentile(c.msPerUpdate, 95);
+    const ok = p95 < 16 && c.longTasks === 0;
+    out.push(`| ${c.renderer} | ${fmt(c.points)} | ${c.updates} | ${fmt(median(c.msPerUpdate), 1)} | ${fmt(p95, 1)} | ${fmt(Math.max(...c.msPerUpdate), 1)} | ${c.longTasks} | ${ok ? 'yes' : 'no'} |`);
+  }
+  return out;
+}
+
 export function renderMarkdown(result) {
   const { machine, reports } = result;
   const out = [];
@@ -100,6 +126,7 @@ export function renderMarkdown(result) {
       'Warm first step = call to first loss on the host once shaders are compiled (repetitions after the first; * = only one repetition, order bias included); cold first steps are in their own table. Tensor growth = live tensors/bytes after the last epoch minus after the first measured one.',
     '',
   );
+  if (result.trainingFrom) out.push(`Training results below are from the run of ${result.trainingFrom.date} (args \`${(result.trainingFrom.args ?? []).join(' ') || '(default)'}\`); this run (\`--only=charts\`) measured the charts only.`, '');
   const rows = throughputRows(reports);
   out.push('## Throughput', '');
   out.push('| runtime | backend | threads | model | batch | timed | Trainer samples/s | fit samples/s | Trainer/fit | host ms/step (Trainer / fit) | programs/step (Trainer / fit) | readbacks/step (Trainer / fit) | warm first step ms (Trainer / fit) | tensor growth (Trainer / fit) |');
@@ -165,6 +192,7 @@ export function renderMarkdown(result) {
       out.push(`- ${r.runtime}/${r.backend} (${r.threads} thread${r.threads === 1 ? '' : 's'})${lt} · ${JSON.stringify(r.info)}`);
     }
   }
+  if (result.charts) out.push('', ...chartsSection(result.charts));
   const errors = reports.flatMap((r) => (r.errors ?? []).map((e) => `${r.runtime}/${r.backend}: ${e}`));
   if (result.skipped.length || result.failures.length || errors.length) {
     out.push('', '## Skipped and failed', '');

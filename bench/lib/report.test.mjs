@@ -59,3 +59,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- skipped: chromium:webgpu lenet b64');
   });
 });
+
+describe('live charts section', () => {
+  it('gives median, p95 and long tasks per renderer and size, and says whether the target is met', () => {
+    const ms = Array.from({ length: 20 }, (_, i) => i + 1); // 1..20 ms: p95 = 19
+    const md = renderMarkdown({
+      ...result({}),
+      charts: { plan: { stepsPerUpdate: 40, intervalMs: 250, updates: 20 }, cases: [{ renderer: 'canvas', points: 100000, updates: 20, msPerUpdate: ms.map((x) => x / 2), longTasks: 0 }, { renderer: 'recharts', points: 100000, updates: 20, msPerUpdate: ms, longTasks: 3 }] },
+    });
+    expect(md).toContain('## Live charts');
+    expect(md).toContain('| canvas | 100,000 | 20 | 5.3 | 9.5 | 10.0 | 0 | yes |');
+    expect(md).toContain('| recharts | 100,000 | 20 | 10.5 | 19.0 | 20.0 | 3 | no |');
+  });
+});

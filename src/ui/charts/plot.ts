@@ -1,4 +1,5 @@
 import type { SeriesPoint } from '../../store';
+import { tickText } from './format';
 
 export interface PlotSeries {
   points: readonly SeriesPoint[];
@@ -17,8 +18,12 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function tickText(v: number): string {
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : String(v);
+
+/** Where drawLines put the x axis, so a hover can be mapped back to a step. */
+export interface PlotLayout {
+  left: number;
+  width: number;
+  maxStep: number;
 }
 
 /** Draws line series on a canvas (y from 0, x by step) with light axes; sized for the device's pixel ratio. */
@@ -29,14 +34,14 @@ export function drawLines(
   series: PlotSeries[],
   colors: { axis: string; grid: string },
   options: { logY?: boolean } = {},
-): void {
+): PlotLayout | null {
   const dpr = globalThis.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
   }
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return null;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
 
@@ -44,7 +49,7 @@ export function drawLines(
   const logY = options.logY === true;
   if (logY) series = series.map((s) => ({ ...s, points: s.points.map((p) => ({ step: p.step, value: p.value > 0 ? Math.log10(p.value) : NaN })) }));
   const finite = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.value)));
-  if (finite.length === 0) return;
+  if (finite.length === 0) return null;
   let maxStep = 1e-9;
   let maxY = logY ? -Infinity : 1e-6;
   let minY = logY ? Infinity : 0;
@@ -84,7 +89,7 @@ export function drawLines(
   ctx.textBaseline = 'top';
   for (const t of niceTicks(0, maxStep, Math.max(2, Math.floor(w / 80)))) {
     if (maxStep >= 5 && !Number.isInteger(t)) continue;
-    ctx.fillText(String(t), x(t), topPad + h + 6);
+    ctx.fillText(tickText(t), x(t), topPad + h + 6);
   }
 
   for (const s of series) {
@@ -112,4 +117,5 @@ export function drawLines(
       }
     }
   }
+  return { left, width: w, maxStep };
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { configureData } from '../../store';
 import type { ColumnChoice, DatasetReport } from '../../worker/protocol';
 import { formatMetric } from '../format';
+import { ClassBalance } from './ClassBalance';
 
 type Column = NonNullable<DatasetReport['table']>['columns'][number];
 /** Tables wider than this list their first columns until asked (a 2,000-column table would list them all). */
@@ -130,21 +131,7 @@ export function DataTables({ report }: { report: DatasetReport }) {
           </tbody>
         </table>
       </div>
-      {report.classBalance.length > 0 && (
-        <>
-          <h3>Class balance of {t.target}</h3>
-          <ul className="balance" data-testid="data.balance">
-            {report.classBalance.map((c) => (
-              <li key={c.value}>
-                <span className="bar" style={{ width: `${(100 * c.count) / Math.max(1, report.classBalance[0]!.count)}%` }} />
-                <span>
-                  {c.value} <span className="muted">{c.count}</span>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {report.classBalance.length > 0 && <ClassBalance target={t.target!} balance={report.classBalance} />}
       <h3>First rows</h3>
       <div className="scroll">
         <table className="grid" data-testid="data.preview">

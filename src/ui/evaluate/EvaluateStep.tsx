@@ -229,14 +229,8 @@ export function EvaluateStep() {
         ev.predicted && (
           <>
             <div className="row scatter-row">
-              <figure>
-                <figcaption>Predicted vs actual</figcaption>
-                <Scatter xs={ev.actual} ys={ev.predicted} xLabel="actual" yLabel="predicted" reference="diagonal" testId="eval.scatter" />
-              </figure>
-              <figure>
-                <figcaption>Residuals (predicted − actual)</figcaption>
-                <Scatter xs={ev.actual} ys={residuals!} xLabel="actual" yLabel="residual" reference="zero" testId="eval.residuals" />
-              </figure>
+              <Scatter title="Predicted vs actual" xs={ev.actual} ys={ev.predicted} xLabel="actual" yLabel="predicted" reference="diagonal" testId="eval.scatter" />
+              <Scatter title="Residuals (predicted − actual)" xs={ev.actual} ys={residuals!} xLabel="actual" yLabel="residual" reference="zero" testId="eval.residuals" />
             </div>
             <h3>Sample predictions</h3>
             <Samples samples={grid} ev={ev} testId="eval.predictions" />

@@ -8,6 +8,8 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../../store';
+import { ChartToolbar } from '../charts/ChartToolbar';
+import { toCsv } from '../charts/csv';
 import type { BoundaryReport } from '../../worker/protocol';
 
 const PALETTE = ['#2f6fed', '#e07a16', '#2a9d5b', '#c8334a', '#7b4fd1', '#1b9bb0', '#a06b00', '#d14fa5'];
@@ -97,7 +99,7 @@ const BoundaryChart = memo(function BoundaryChart({ b }: { b: BoundaryReport }) 
   };
   return (
     <div className="boundary-plot" onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
-      <canvas ref={canvas} width={b.size} height={b.size} className="boundary-grid" style={{ left: plotLeft, top: plotTop, width: plotW, height: plotH }} aria-hidden="true" />
+      <canvas ref={canvas} width={b.size} height={b.size} className="boundary-grid chart-underlay" style={{ left: plotLeft, top: plotTop, width: plotW, height: plotH }} aria-hidden="true" />
       <ResponsiveContainer width="100%" height={HEIGHT} onResize={(w) => setWidth(w)}>
         <ScatterChart margin={MARGIN}>
           <CartesianGrid strokeDasharray="2 4" />
@@ -132,11 +134,14 @@ const BoundaryChart = memo(function BoundaryChart({ b }: { b: BoundaryReport }) 
 /** The latest decision picture of the run on screen (nothing for datasets without two features). */
 export function Boundary() {
   const b = useStore((s) => s.boundary);
+  const figure = useRef<HTMLElement>(null);
   if (!b) return null;
+  const csv = () => toCsv([b.axes[0], b.axes[1], 'target'], Array.from(b.points.x, (x, i) => [x, b.points.y[i]!, b.task === 'classification' ? (b.labels[b.points.target[i]!] ?? b.points.target[i]!) : b.points.target[i]!]));
   return (
-    <figure className="chart boundary" data-testid="train.boundary" data-epoch={b.epoch}>
+    <figure className="chart boundary" data-testid="train.boundary" data-epoch={b.epoch} ref={figure}>
       <figcaption>
         Decision boundary after epoch {b.epoch + 1} <span className="muted small">(the model over the {b.axes[0]}–{b.axes[1]} plane, under the training points)</span>
+        <ChartToolbar name={`decision boundary epoch ${b.epoch + 1}`} target={figure} csv={csv} testId="train.boundary" />
       </figcaption>
       <BoundaryChart b={b} />
     </figure>

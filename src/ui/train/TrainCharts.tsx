@@ -1,10 +1,16 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore, type SeriesPoint } from '../../store';
-import { MetricChart, useThrottled, type ChartLine, type ChartOptions } from '../charts/MetricChart';
+import { MetricChart, useThrottled, type ChartLine, type ChartOptions, type Renderer } from '../charts/MetricChart';
 
 /** Redraw at most this often; drawing is cheap, but the data is not worth more. */
 const REDRAW_MS = 250;
+
+/**
+ * The live charts' renderer, chosen by measurement (`npm run bench -- --only=charts`,
+ * four charts updated at REDRAW_MS; numbers in ARCHITECTURE.md).
+ */
+const LIVE_RENDERER: Renderer = 'canvas';
 
 /** The task's metric beside the loss: accuracy for classifiers, MAE for regressions. */
 function metricName(names: string[]): string | null {
@@ -59,10 +65,10 @@ export function TrainCharts() {
         </label>
       </div>
       <div className="chart-grid">
-        <MetricChart title="Loss" testId="chart.loss" lines={lossLines} options={lossOptions} />
-        <MetricChart title={metric ? metricTitle(metric) : 'Metric'} testId="chart.metric" lines={metricLines} options={base} />
-        <MetricChart title="Learning rate" testId="chart.lr" lines={lrLines} options={plain} />
-        <MetricChart title="Throughput (samples/s)" testId="chart.throughput" lines={speedLines} options={plain} />
+        <MetricChart title="Loss" testId="chart.loss" renderer={LIVE_RENDERER} lines={lossLines} options={lossOptions} />
+        <MetricChart title={metric ? metricTitle(metric) : 'Metric'} testId="chart.metric" renderer={LIVE_RENDERER} lines={metricLines} options={base} />
+        <MetricChart title="Learning rate" testId="chart.lr" renderer={LIVE_RENDERER} lines={lrLines} options={plain} />
+        <MetricChart title="Throughput (samples/s)" testId="chart.throughput" renderer={LIVE_RENDERER} lines={speedLines} options={plain} />
       </div>
     </section>
   );
