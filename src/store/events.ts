@@ -48,8 +48,8 @@ export function reduceEvent(state: VoltState, event: WorkerEvent): Partial<VoltS
       return { logs };
     }
     case 'tune':
-      // A finder's progress (the tune actions pass on their own call's).
-      return state.tuning ? { tuneProgress: event.progress } : {};
+      // A finder's progress.
+      return { tuneProgress: event.progress };
     case 'dataProgress':
       // A load's progress: the data actions pass on the latest load's (see data.ts).
       return state.dataLoading ? { dataLoading: { ...state.dataLoading, progress: event.progress } } : {};

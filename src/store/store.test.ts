@@ -174,7 +174,8 @@ describe('actions with a real session behind the client', () => {
     connectWorker({ createWorker: () => new InProcessWorker(), heartbeatMs: 60_000 });
     setRunDefaults({ ...configFromQuery('?injectNaN=3&maxSteps=12&dataset=blobs'), accelerator: 'cpu', maxEpochs: 1 });
     await startRun();
-    await until(() => useStore.getState().status === 'failed', 'failed');
+    // The 'failed' status event can arrive a moment before the reply that carries the error.
+    await until(() => useStore.getState().status === 'failed' && useStore.getState().error !== null, 'failed');
     expect(useStore.getState().error?.message).toMatch(/detectAnomaly: the loss is NaN at epoch 0, batch 3/);
     await startRun();
     await until(() => useStore.getState().result !== null, 'finished');

@@ -69,7 +69,7 @@ describe('protocol', () => {
   it('rejects envelopes with the wrong version, id or type, naming the field', () => {
     expect(() => parseCommand({ v: 1, id: 1, type: 'ping' })).toThrow('command `v` must be protocol version 3, got 1');
     expect(() => parseCommand({ v: 3, id: '1', type: 'ping' })).toThrow('command `id` must be a number, got "1"');
-    expect(() => parseCommand({ v: 3, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, loadBuiltin, upload, configureData, predict, previewAugmentation, export, compareVariants, importModel, restoreRunData, evaluateLoaded, pause, resume, stop, ping, got "explode"');
+    expect(() => parseCommand({ v: 3, id: 1, type: 'explode' })).toThrow('command `type` must be one of start, loadBuiltin, upload, configureData, predict, previewAugmentation, export, compareVariants, importModel, restoreRunData, evaluateLoaded, findLr, findBatchSize, pause, resume, stop, ping, got "explode"');
     expect(parseCommand({ v: 3, id: 3, type: 'stop' })).toEqual({ v: 3, id: 3, type: 'stop' });
     expect(() => parseEvent({ v: 3, type: 'nope' })).toThrow(/event `type` must be one of ready, reply/);
     expect(() => parseEvent(null)).toThrow('an event must be an object, got null');
