@@ -41,7 +41,8 @@ export function TrainCharts() {
   ];
   const lossLines = useMemo(() => pair('loss'), [series]);
   const metricLines = useMemo(() => (metric ? pair(metric) : []), [series, metric]);
-  const lrLines = useMemo<ChartLine[]>(() => lrNames.map((n) => ({ label: n === 'lr' ? 'learning rate' : n.slice(3), points: series[n] as SeriesPoint[], color: '--accent-3', dots: (series[n]?.length ?? 0) < 50 })), [series, lrNames.join()]);
+  // A rate holds until the next logged one (per epoch without a step-wise scheduler): drawn as steps, not ramps.
+  const lrLines = useMemo<ChartLine[]>(() => lrNames.map((n) => ({ label: n === 'lr' ? 'learning rate' : n.slice(3), points: asSteps(series[n] as SeriesPoint[]), color: '--accent-3', dots: false })), [series, lrNames.join()]);
   const speedLines = useMemo<ChartLine[]>(() => [{ label: 'samples/s', points: throughput, color: '--accent-4' }], [throughput]);
 
   return (
@@ -76,4 +77,15 @@ export function TrainCharts() {
 
 function metricTitle(m: string): string {
   return { acc: 'Accuracy', mae: 'Mean absolute error', f1: 'F1', r2: 'R²' }[m] ?? m;
+}
+
+/** Points of a piecewise-constant series as a staircase: each value is held until the next one's step. */
+function asSteps(points: readonly SeriesPoint[] | undefined): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  (points ?? []).forEach((p, i) => {
+    const prev = points![i - 1];
+    if (prev && prev.value !== p.value) out.push({ step: p.step, value: prev.value });
+    out.push(p);
+  });
+  return out;
 }
