@@ -20,10 +20,12 @@
 import type { AugmentationSpec } from '../data/images/augment';
 import type { DataIssue } from '../data/errors';
 import type { ModelSpec } from '../models/spec';
+import type { BatchFindReport, LrFindReport, TuneProgress } from './protocol-tune';
 import type { BuiltinRequest, DataChoices, DataProgress, DatasetReport, Evaluation, PredictInput, Prediction, ThumbnailData, UploadFile, UploadOptions } from './protocol-data';
 import type { ExportRequest, ExportedFile, ImportReport, VariantsReport } from './protocol-export';
 
 export type * from './protocol-data';
+export type * from './protocol-tune';
 export type { AugmentationSpec };
 export type * from './protocol-export';
 
@@ -83,35 +85,6 @@ export interface RunConfig {
   debug?: RunDebug;
   /** Recipe values that came from the finders (recorded in the card): the LR finder's rule, the batch finder's objective. */
   tuned?: { lr?: { value: number; rule: string }; batchSize?: { value: number; objective: string } };
-}
-
-/** The learning-rate finder's curve and each rule's suggestion (`findLr`). */
-export interface LrFindReport {
-  lr: number[];
-  loss: number[];
-  smoothedLoss: number[];
-  suggestions: { valley: number | null; steepest: number | null; minimum: number | null; slide: number | null };
-  stopped: 'completed' | 'diverged' | 'out of data' | 'cancelled';
-  minLr: number;
-  maxLr: number;
-}
-
-/** The batch-size finder's trials and choice (`findBatchSize`). */
-export interface BatchFindReport {
-  trials: Array<{ batchSize: number; fits: boolean; samplesPerSecond: number | null; bytes: number; error?: string }>;
-  batchSize: number | null;
-  largestFit: number | null;
-  cappedBy: string;
-  objective: 'fits' | 'throughput';
-}
-
-/** A finder's progress: steps (LR) or sizes (batch) done of the planned ones. */
-export interface TuneProgress {
-  what: 'lr' | 'batchSize';
-  done: number;
-  total: number;
-  /** The batch size being tried (batch finder). */
-  batchSize?: number;
 }
 
 /** Training images as loaded and as several random draws of an augmentation. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPreprocessing, encodeImage, encodeTargetCell, type ImageSpec } from '../../data';
+import { applyPreprocessing, encodeImage, encodeTargetCell, type ImageSpec, type TableSpec } from '../../data';
 import { dateSpec, DATE_ROWS, imageSpec, markerSpec, MARKER_ROWS, rgbaPattern, tableSpec, TABLE_ROWS } from '../fixtures/specs';
 import { PREPROCESSING_PY } from './python-preprocessing';
 import { needPython, runPython, writeFiles } from './torch-env';
@@ -25,18 +25,23 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   }
 }
 
+/** `rows` (in the spec's column order) through the port's encode_row and, with a target, encode_target. */
+function encodeInPython(spec: TableSpec, cells: string[][]): { x: number[][]; y: number[] } {
+  const rows = cells.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j]!])));
+  return runPort(
+    `rows = case["rows"]; spec = case["spec"]
+x = [encode_row(spec, r) for r in rows]
+y = [encode_target(spec["target"], r.get(spec["target"]["column"])) for r in rows]
+print(json.dumps({"x": x, "y": y}))`,
+    { spec, rows },
+  ) as { x: number[][]; y: number[] };
+}
+
 describe('preprocessing.py (the Python port of the data layer)', () => {
   it('encodes table rows and targets as applyPreprocessing does', (ctx) => {
     needPython(ctx, 'python');
     const spec = tableSpec();
-    const rows = TABLE_ROWS.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j]!])));
-    const out = runPort(
-      `rows = case["rows"]; spec = case["spec"]
-x = [encode_row(spec, r) for r in rows]
-y = [encode_target(spec["target"], r.get(spec["target"]["column"])) for r in rows]
-print(json.dumps({"x": x, "y": y}))`,
-      { spec, rows },
-    ) as { x: number[][]; y: number[] };
+    const out = encodeInPython(spec, TABLE_ROWS);
     const ts = applyPreprocessing(spec, TABLE_ROWS);
     expectClose(out.x.flat(), ts.x, 1e-6);
     expect(out.y).toEqual(Array.from(ts.y!));
@@ -48,14 +53,7 @@ print(json.dumps({"x": x, "y": y}))`,
   it('reads missing-value words as the spec lists them, as applyPreprocessing does', (ctx) => {
     needPython(ctx, 'python');
     const spec = markerSpec();
-    const rows = MARKER_ROWS.map((r) => Object.fromEntries(spec.columns.map((c, j) => [c, r[j]!])));
-    const out = runPort(
-      `rows = case["rows"]; spec = case["spec"]
-x = [encode_row(spec, r) for r in rows]
-y = [encode_target(spec["target"], r.get(spec["target"]["column"])) for r in rows]
-print(json.dumps({"x": x, "y": y}))`,
-      { spec, rows },
-    ) as { x: number[][]; y: number[] };
+    const out = encodeInPython(spec, MARKER_ROWS);
     const ts = applyPreprocessing(spec, MARKER_ROWS);
     expectClose(out.x.flat(), ts.x, 0);
     expect(out.y).toEqual(Array.from(ts.y!));
